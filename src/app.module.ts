@@ -1,0 +1,33 @@
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AuditModule } from './audit/audit.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { DomainExceptionFilter } from './common/domain-exception.filter.js';
+import { validationPipe } from './common/http-setup.js';
+import type { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { ormOptions } from './database/orm-options.js';
+import { HealthModule } from './health/health.module.js';
+import { TenantSchemasModule } from './tenant-schemas/tenant-schemas.module.js';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    const http = config.role !== 'worker';
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        MikroOrmModule.forRoot(ormOptions(config.databaseUrl)),
+        ...(http ? [AuthModule, HealthModule, TenantSchemasModule, AuditModule] : []),
+      ],
+      providers: http
+        ? [
+            { provide: APP_PIPE, useValue: validationPipe },
+            { provide: APP_FILTER, useClass: DomainExceptionFilter },
+          ]
+        : [],
+    };
+  }
+}

@@ -1,0 +1,49 @@
+import { BadRequestException, type INestApplication, ValidationPipe } from '@nestjs/common';
+import type { ValidationError } from 'class-validator';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Body-parser failures happen before Nest's filters, so they get Nest's error shape here. */
+function bodyErrorHandler(error: { type?: string; status?: number; message: string }, _req: Request, res: Response, next: NextFunction) {
+  if (!error.status || error.status >= 500) return next(error);
+  const statusCode = error.status;
+  const message =
+    error.type === 'entity.too.large'
+      ? `request body exceeds ${MAX_BODY_BYTES} bytes (1 MiB)`
+      : error.type === 'entity.parse.failed'
+        ? `request body is not valid JSON: ${error.message}`
+        : error.message;
+  const name = statusCode === 413 ? 'Payload Too Large' : statusCode === 415 ? 'Unsupported Media Type' : 'Bad Request';
+  res.status(statusCode).json({ statusCode, error: name, message });
+}
+
+/** Messages of a validation error and its children, each naming the field's path. */
+function validationMessages(error: ValidationError, path: string): string[] {
+  if (error.constraints?.whitelistValidation) return [`${path} is not an allowed field`];
+  const own = Object.values(error.constraints ?? {}).map((m) => (m.startsWith(error.property) ? m.replace(error.property, path) : `${path}: ${m}`));
+  if (own.length) return own;
+  return (error.children ?? []).flatMap((child) => validationMessages(child, `${path}.${child.property}`));
+}
+
+/** Validation for every DTO: unknown fields are refused, messages name the field. */
+export const validationPipe = new ValidationPipe({
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transform: true,
+  forbidUnknownValues: true,
+  stopAtFirstError: true,
+  exceptionFactory: (errors) => {
+    const messages = errors.flatMap((error) => validationMessages(error, error.property));
+    return new BadRequestException(messages.length ? messages : ['request body must be a JSON object']);
+  },
+});
+
+/** HTTP concerns shared by main.ts and the e2e tests. */
+export function configureHttp(app: INestApplication): void {
+  const express = app as NestExpressApplication;
+  express.useBodyParser('json', { limit: MAX_BODY_BYTES });
+  express.use(bodyErrorHandler);
+  express.set('query parser', 'simple');
+}

@@ -1,0 +1,92 @@
+import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { CronExpressionParser } from 'cron-parser';
+import { type ApiToken, parseApiTokens } from './api-tokens.js';
+import { type AppEnv, type AppRole, EnvSchema } from './env.schema.js';
+
+/** Retention days when RETENTION_DAYS is unset; null keeps everything. */
+const DEFAULT_RETENTION_DAYS: Record<AppEnv, number | null> = { development: 30, test: 1, production: null };
+
+/** Only used where no API_TOKENS are given outside production; logged loudly at start. */
+export const DEVELOPMENT_TOKEN = 'dev:dev-token:read+write+admin';
+
+export interface AppConfig {
+  env: AppEnv;
+  role: AppRole;
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  workerConcurrency: number;
+  apiTokens: ApiToken[];
+  /** True when API_TOKENS was unset and the development token is in use. */
+  developmentToken: boolean;
+  retention: { days: number | null; cron: string; batchSize: number };
+  warnings: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment once; the only place that reads process.env. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const present = Object.fromEntries(
+    Object.keys(new EnvSchema())
+      .concat('API_TOKENS', 'RETENTION_DAYS')
+      .filter((key) => env[key] !== undefined && env[key] !== '')
+      .map((key) => [key, env[key]]),
+  );
+  const parsed = plainToInstance(EnvSchema, present, { exposeDefaultValues: true });
+  const [error] = validateSync(parsed, { forbidUnknownValues: false });
+  if (error) {
+    throw new ConfigError(error.property, Object.values(error.constraints ?? {}).join('; '));
+  }
+  try {
+    CronExpressionParser.parse(parsed.RETENTION_CRON, { tz: 'UTC' });
+  } catch (e) {
+    throw new ConfigError('RETENTION_CRON', `is not a valid cron expression: ${(e as Error).message}`);
+  }
+
+  const warnings: string[] = [];
+  if (parsed.APP_ENV === 'production' && !parsed.API_TOKENS) {
+    throw new ConfigError('API_TOKENS', 'is required when APP_ENV=production');
+  }
+  let apiTokens: ApiToken[];
+  try {
+    apiTokens = parseApiTokens(parsed.API_TOKENS ?? DEVELOPMENT_TOKEN);
+  } catch (e) {
+    throw new ConfigError('API_TOKENS', (e as Error).message);
+  }
+  const developmentToken = !parsed.API_TOKENS;
+  if (developmentToken) {
+    warnings.push(`API_TOKENS is unset: using the development token 'dev-token' with every scope (APP_ENV=${parsed.APP_ENV})`);
+  }
+
+  let days = parsed.RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS[parsed.APP_ENV];
+  if (days === 0) days = null;
+  if (parsed.APP_ENV === 'production' && parsed.RETENTION_DAYS === undefined) {
+    warnings.push('RETENTION_DAYS is unset in production: every migration record is kept');
+  }
+
+  return {
+    env: parsed.APP_ENV,
+    role: parsed.APP_ROLE,
+    port: parsed.PORT,
+    databaseUrl: parsed.DATABASE_URL,
+    redisUrl: parsed.REDIS_URL,
+    queuePrefix: parsed.QUEUE_PREFIX,
+    workerConcurrency: parsed.WORKER_CONCURRENCY,
+    apiTokens,
+    developmentToken,
+    retention: { days, cron: parsed.RETENTION_CRON, batchSize: parsed.RETENTION_BATCH_SIZE },
+    warnings,
+  };
+}

@@ -1,0 +1,74 @@
+import { parse } from 'libpg-query';
+
+/** One statement of a definition, as the PostgreSQL parser split it. */
+export interface ParsedStatement {
+  /** 1-based ordinal within the definition. */
+  ordinal: number;
+  /** The parse-tree node type, e.g. `CreateStmt`. */
+  kind: string;
+  /** The node itself, for the allow-list and the summary. */
+  node: Record<string, unknown>;
+  /** The statement's own text, trimmed, without its terminating semicolon. */
+  text: string;
+}
+
+/** The DDL does not parse; position, line and column are 1-based as in psql. */
+export class DdlSyntaxError extends Error {
+  constructor(
+    readonly parserMessage: string,
+    readonly position: number,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(`${parserMessage} at position ${position} (line ${line}, column ${column})`);
+    this.name = 'DdlSyntaxError';
+  }
+}
+
+export class EmptyDdlError extends Error {
+  constructor() {
+    super('ddl must contain at least one SQL statement');
+    this.name = 'EmptyDdlError';
+  }
+}
+
+interface RawStmt {
+  stmt: Record<string, Record<string, unknown>>;
+  stmt_location?: number;
+  stmt_len?: number;
+}
+
+/**
+ * Splits and parses DDL with the real PostgreSQL parser. libpg-query reports
+ * locations in bytes of the UTF-8 text, so slicing happens on the byte buffer.
+ */
+export async function parseDdl(ddl: string): Promise<ParsedStatement[]> {
+  if (ddl.trim() === '') throw new EmptyDdlError();
+  let result: { stmts?: RawStmt[] };
+  try {
+    result = (await parse(ddl)) as unknown as { stmts?: RawStmt[] };
+  } catch (error) {
+    throw toSyntaxError(ddl, error);
+  }
+  const bytes = Buffer.from(ddl, 'utf8');
+  const statements = (result.stmts ?? []).map((raw, index): ParsedStatement => {
+    const [kind] = Object.keys(raw.stmt);
+    const start = raw.stmt_location ?? 0;
+    const end = raw.stmt_len === undefined || raw.stmt_len === 0 ? bytes.length : start + raw.stmt_len;
+    const text = bytes.subarray(start, end).toString('utf8').trim().replace(/;\s*$/, '');
+    return { ordinal: index + 1, kind, node: raw.stmt[kind], text };
+  });
+  if (statements.length === 0) throw new EmptyDdlError();
+  return statements;
+}
+
+function toSyntaxError(ddl: string, error: unknown): DdlSyntaxError | Error {
+  const details = (error as { sqlDetails?: { message?: string; cursorPosition?: number } }).sqlDetails;
+  if (!details?.message) return error as Error;
+  // cursorPosition is a 0-based byte offset.
+  const before = Buffer.from(ddl, 'utf8')
+    .subarray(0, details.cursorPosition ?? 0)
+    .toString('utf8');
+  const lines = before.split('\n');
+  return new DdlSyntaxError(details.message, before.length + 1, lines.length, lines[lines.length - 1].length + 1);
+}

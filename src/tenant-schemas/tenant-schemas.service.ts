@@ -1,0 +1,43 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { ConflictError, NotFoundError } from '../common/domain-errors.js';
+import { parseDdl } from '../ddl/parse-ddl.js';
+import type { CreateTenantSchemaDto } from './dto/create-tenant-schema.dto.js';
+import { TenantSchema } from './tenant-schema.entity.js';
+
+const UNIQUE_VIOLATION = '23505';
+
+@Injectable()
+export class TenantSchemasService {
+  constructor(private readonly em: EntityManager) {}
+
+  /** Stores a definition after the PostgreSQL parser accepts it. Never enqueues. */
+  async create(dto: CreateTenantSchemaDto): Promise<TenantSchema> {
+    await parseDdl(dto.ddl);
+    try {
+      // The checksum is computed by the table's trigger, so it cannot disagree with the DDL.
+      const [row] = await this.em.getConnection().execute(
+        `INSERT INTO business_store_service.tenant_schemas (tenant_id, version, ddl, description)
+         VALUES (?, ?, ?, ?)
+         RETURNING *`,
+        [dto.tenant_id, dto.version, dto.ddl, dto.description ?? null],
+      );
+      return this.em.map(TenantSchema, row);
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+        throw new ConflictError(`tenant '${dto.tenant_id}' already has version ${dto.version}`);
+      }
+      throw error;
+    }
+  }
+
+  async findById(schemaId: string): Promise<TenantSchema> {
+    const schema = await this.em.findOne(TenantSchema, { schemaId });
+    if (!schema) throw new NotFoundError('tenant schema', schemaId);
+    return schema;
+  }
+
+  listForTenant(tenantId: string): Promise<TenantSchema[]> {
+    return this.em.find(TenantSchema, { tenantId }, { orderBy: { version: 'asc' } });
+  }
+}

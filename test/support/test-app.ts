@@ -1,0 +1,31 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { AppModule } from '../../src/app.module.js';
+import { configureHttp } from '../../src/common/http-setup.js';
+import { loadConfig } from '../../src/config/app-config.js';
+
+export const TOKENS = {
+  reader: 'reader-token-1',
+  writer: 'writer-token-2',
+  admin: 'admin-token-3',
+};
+export const API_TOKENS = `reader:${TOKENS.reader}:read,writer:${TOKENS.writer}:read+write,admin:${TOKENS.admin}:read+admin`;
+
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+export interface TestApp {
+  app: INestApplication;
+  http: () => ReturnType<typeof request>;
+  close: () => Promise<void>;
+}
+
+/** The real AppModule over HTTP, against the run's database and Redis; env overrides per test file. */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const config = loadConfig({ ...process.env, APP_ENV: 'test', API_TOKENS, ...env });
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
+  const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
+  configureHttp(app);
+  await app.init();
+  return { app, http: () => request(app.getHttpServer()), close: () => app.close() };
+}
