@@ -58,6 +58,10 @@ export class Migration20261124000000_audit_log extends Migration {
     this.addSql(`
       CREATE INDEX schema_migrations_tenant_history_idx
       ON business_store_service.schema_migrations (tenant_id, created_at DESC, migration_id DESC)`);
+    // The same, filtered by status (e.g. a tenant's failed attempts).
+    this.addSql(`
+      CREATE INDEX schema_migrations_tenant_status_history_idx
+      ON business_store_service.schema_migrations (tenant_id, status, created_at DESC, migration_id DESC)`);
     // A tenant's current version: its highest successful attempt.
     this.addSql(`
       CREATE INDEX schema_migrations_tenant_success_idx

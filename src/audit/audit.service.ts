@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/domain-errors.js';
 import { decodeCursor, encodeCursor } from './history-cursor.js';
+import { tenantHistorySql } from './history.sql.js';
 import { type MigrationStatus, SchemaMigration } from './schema-migration.entity.js';
 
 export interface HistoryPage {
@@ -15,9 +16,6 @@ export interface SchemaVersion {
   appliedAt: Date | null;
 }
 
-/** Exact to the microsecond, unlike a JS Date, so pages never skip or repeat a record. */
-const CURSOR_CREATED_AT = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_created_at`;
-
 /** Reads of the schema_migrations audit log. */
 @Injectable()
 export class AuditService {
@@ -29,28 +27,11 @@ export class AuditService {
     return record;
   }
 
-  /** A tenant's attempts, newest first; served by schema_migrations_tenant_history_idx with no sort. */
+  /** A tenant's attempts, newest first, a page at a time. */
   async tenantHistory(tenantId: string, query: { limit: number; status?: MigrationStatus; cursor?: string }): Promise<HistoryPage> {
-    const params: unknown[] = [tenantId];
-    let where = 'tenant_id = ?';
-    if (query.status) {
-      where += ' AND status = ?';
-      params.push(query.status);
-    }
-    if (query.cursor) {
-      const cursor = decodeCursor(query.cursor);
-      where += ' AND (created_at, migration_id) < (?::timestamptz, ?::uuid)';
-      params.push(cursor.createdAt, cursor.migrationId);
-    }
-    params.push(query.limit + 1);
-    const rows = await this.em.getConnection().execute<Record<string, unknown>[]>(
-      `SELECT *, ${CURSOR_CREATED_AT}
-       FROM business_store_service.schema_migrations
-       WHERE ${where}
-       ORDER BY created_at DESC, migration_id DESC
-       LIMIT ?`,
-      params,
-    );
+    const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
+    const { sql, params } = tenantHistorySql(tenantId, { ...query, cursor });
+    const rows = await this.em.getConnection().execute<Record<string, unknown>[]>(sql, params);
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {

@@ -26,7 +26,9 @@ export function parseApiTokens(raw: string): ApiToken[] {
       const scopes = entry.slice(last + 1).split('+');
       for (const scope of scopes) {
         if (!(SCOPES as readonly string[]).includes(scope)) {
-          throw new Error(`token '${name}' has unknown scope '${scope}' (allowed: ${SCOPES.join(', ')})`);
+          // Echo only what cannot be part of a secret that was mistyped into the scopes position.
+          const shown = /^[a-z]{1,12}$/.test(scope) ? ` '${scope}'` : '';
+          throw new Error(`token '${name}' has an unknown scope${shown} (allowed: ${SCOPES.join(', ')})`);
         }
       }
       return { name, token, scopes: new Set(scopes as Scope[]) };

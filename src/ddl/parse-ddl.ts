@@ -39,8 +39,8 @@ interface RawStmt {
 }
 
 /**
- * Splits and parses DDL with the real PostgreSQL parser. libpg-query reports
- * locations in bytes of the UTF-8 text, so slicing happens on the byte buffer.
+ * Splits and parses DDL with the real PostgreSQL parser. Statement locations are
+ * byte offsets into the UTF-8 text, so slicing happens on the byte buffer.
  */
 export async function parseDdl(ddl: string): Promise<ParsedStatement[]> {
   if (ddl.trim() === '') throw new EmptyDdlError();
@@ -65,10 +65,9 @@ export async function parseDdl(ddl: string): Promise<ParsedStatement[]> {
 function toSyntaxError(ddl: string, error: unknown): DdlSyntaxError | Error {
   const details = (error as { sqlDetails?: { message?: string; cursorPosition?: number } }).sqlDetails;
   if (!details?.message) return error as Error;
-  // cursorPosition is a 0-based byte offset.
-  const before = Buffer.from(ddl, 'utf8')
-    .subarray(0, details.cursorPosition ?? 0)
-    .toString('utf8');
-  const lines = before.split('\n');
-  return new DdlSyntaxError(details.message, before.length + 1, lines.length, lines[lines.length - 1].length + 1);
+  // cursorPosition counts characters (code points), 0-based, as PostgreSQL's own error position does.
+  const before = Array.from(ddl).slice(0, details.cursorPosition ?? 0);
+  const lastNewline = before.lastIndexOf('\n');
+  const line = before.filter((c) => c === '\n').length + 1;
+  return new DdlSyntaxError(details.message, before.length + 1, line, before.length - lastNewline);
 }

@@ -10,9 +10,9 @@ import { HEALTH_REDIS, healthRedisProvider } from './health-redis.provider.js';
 export class HealthModule implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(HEALTH_REDIS) private readonly redis: Redis) {}
 
-  onModuleInit() {
+  async onModuleInit() {
     // Redis being down at start is what /health reports, not a reason to stop; ioredis keeps reconnecting.
-    this.redis.connect().catch(() => undefined);
+    await this.redis.connect().catch(() => undefined);
   }
 
   onApplicationShutdown() {

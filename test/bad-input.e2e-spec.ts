@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { testPool } from './support/db.js';
+import { bearer, createTestApp, type TestApp, TOKENS } from './support/test-app.js';
+
+describe('bad input gets a 4xx that names the problem, and stores nothing', () => {
+  const db = testPool();
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+    await db.end();
+  });
+
+  const count = async () => Number((await db.query('SELECT count(*) FROM business_store_service.tenant_schemas')).rows[0].count);
+  const postRaw = (body: string, type = 'application/json') =>
+    t.http().post('/v1/tenant-schemas').set(bearer(TOKENS.writer)).set('Content-Type', type).send(body);
+
+  it('answers 400 for malformed JSON', async () => {
+    const before = await count();
+    const res = await postRaw('{"tenant_id": ').expect(400);
+    expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+    expect(res.body.message).toMatch(/^request body is not valid JSON: /);
+    expect(await count()).toBe(before);
+  });
+
+  it('answers 400 for a JSON body that is not an object', async () => {
+    for (const body of ['null', '"text"', '42']) {
+      const res = await postRaw(body).expect(400);
+      expect(res.body.message).toMatch(/^request body is not valid JSON/);
+    }
+    const res = await postRaw('[]').expect(400);
+    expect([res.body.message].flat().join()).toContain('tenant_id must be a UUID');
+  });
+
+  it('answers 413 for a body over 1 MiB', async () => {
+    const before = await count();
+    const body = JSON.stringify({ tenant_id: randomUUID(), version: 1, ddl: `CREATE TABLE a (id int); -- ${'x'.repeat(1024 * 1024)}` });
+    const res = await postRaw(body).expect(413);
+    expect(res.body).toEqual({ statusCode: 413, error: 'Payload Too Large', message: 'request body exceeds 1048576 bytes (1 MiB)' });
+    expect(await count()).toBe(before);
+  });
+
+  it('answers 400 naming the fields when the body is not JSON at all', async () => {
+    const res = await postRaw('tenant_id=1', 'text/plain').expect(400);
+    expect([res.body.message].flat().join()).toContain('tenant_id must be a UUID');
+  });
+
+  it('answers 400 for every non-UUID id in a path, never 500', async () => {
+    const paths = [
+      ['/v1/tenant-schemas/1', 'schema_id'],
+      ['/v1/tenant-schemas/%27%3B%20DROP%20TABLE%20x/migrations', 'schema_id'],
+      ['/v1/tenants/00000000-0000-0000-0000-00000000000g/tenant-schemas', 'tenant_id'],
+      ['/v1/tenants/x/migrations', 'tenant_id'],
+      ['/v1/tenants/x/schema-version', 'tenant_id'],
+      ['/v1/migrations/null', 'migration_id'],
+    ];
+    for (const [path, name] of paths) {
+      const res = await t.http().get(path).set(bearer(TOKENS.reader)).expect(400);
+      expect(res.body.message).toMatch(new RegExp(`^${name} must be a UUID`));
+    }
+  });
+
+  it('answers 404 in Nest\'s shape for an unknown route', async () => {
+    const res = await t.http().get('/v1/nothing-here').set(bearer(TOKENS.reader)).expect(404);
+    expect(res.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+  });
+});

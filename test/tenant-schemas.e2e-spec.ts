@@ -1,0 +1,96 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { bearer, createTestApp, type TestApp, TOKENS } from './support/test-app.js';
+
+const SEED_DDL = `CREATE TABLE payments (id uuid PRIMARY KEY, amount numeric NOT NULL);
+ALTER TABLE invoices ADD COLUMN due_date date;`;
+
+describe('tenant schema definitions', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  const post = (body: unknown) => t.http().post('/v1/tenant-schemas').set(bearer(TOKENS.writer)).send(body as object);
+  const get = (path: string) => t.http().get(path).set(bearer(TOKENS.reader));
+
+  it('stores a definition with its SHA-256 checksum and answers 201', async () => {
+    const tenantId = randomUUID();
+    const res = await post({ tenant_id: tenantId, version: 3, ddl: SEED_DDL, description: 'payments' }).expect(201);
+    expect(res.body).toEqual({
+      schema_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      tenant_id: tenantId,
+      version: 3,
+      ddl: SEED_DDL,
+      checksum: createHash('sha256').update(SEED_DDL).digest('hex'),
+      description: 'payments',
+      created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+    });
+    const again = await get(`/v1/tenant-schemas/${res.body.schema_id}`).expect(200);
+    expect(again.body).toEqual(res.body);
+  });
+
+  it('answers 409 when the tenant already has that version, and keeps the first', async () => {
+    const tenantId = randomUUID();
+    const first = await post({ tenant_id: tenantId, version: 1, ddl: 'CREATE TABLE a (id int)' }).expect(201);
+    const res = await post({ tenant_id: tenantId, version: 1, ddl: 'CREATE TABLE b (id int)' }).expect(409);
+    expect(res.body).toEqual({ statusCode: 409, error: 'Conflict', message: `tenant '${tenantId}' already has version 1` });
+    const list = await get(`/v1/tenants/${tenantId}/tenant-schemas`).expect(200);
+    expect(list.body.items).toEqual([first.body]);
+  });
+
+  it("answers 400 with the parser's message and position when the DDL does not parse", async () => {
+    const res = await post({ tenant_id: randomUUID(), version: 1, ddl: 'CREATE TABLE a (id int);\nCREATE TABEL b (id int);' }).expect(400);
+    expect(res.body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'ddl: syntax error at or near "TABEL" at position 33 (line 2, column 8)',
+    });
+  });
+
+  it('answers 400 for DDL with no statement', async () => {
+    for (const ddl of ['', '   ', ';;', '-- just a comment']) {
+      const res = await post({ tenant_id: randomUUID(), version: 1, ddl }).expect(400);
+      expect([res.body.message].flat().join()).toMatch(/^ddl must (not be empty|contain at least one SQL statement)$/);
+    }
+  });
+
+  it('answers 400 naming each invalid field', async () => {
+    const cases: [unknown, string][] = [
+      [{ tenant_id: 'tenant-abc-123', version: 1, ddl: 'CREATE TABLE a (id int)' }, 'tenant_id must be a UUID'],
+      [{ tenant_id: randomUUID(), version: 0, ddl: 'CREATE TABLE a (id int)' }, 'version must be at least 1'],
+      [{ tenant_id: randomUUID(), version: 2 ** 31, ddl: 'CREATE TABLE a (id int)' }, 'version must be at most 2147483647'],
+      [{ tenant_id: randomUUID(), version: 1.5, ddl: 'CREATE TABLE a (id int)' }, 'version must be an integer'],
+      [{ tenant_id: randomUUID(), version: '1', ddl: 'CREATE TABLE a (id int)' }, 'version must be an integer'],
+      [{ tenant_id: randomUUID(), version: 1, ddl: 42 }, 'ddl must be a string'],
+      [{ tenant_id: randomUUID(), version: 1 }, 'ddl must be a string'],
+      [{ tenant_id: randomUUID(), version: 1, ddl: 'CREATE TABLE a (id int)', description: 7 }, 'description must be a string'],
+      [{ tenant_id: randomUUID(), version: 1, ddl: 'CREATE TABLE a (id int)', checksum: 'abc' }, 'checksum is not an allowed field'],
+    ];
+    for (const [body, message] of cases) {
+      const res = await post(body).expect(400);
+      expect(res.body.message).toContain(message);
+    }
+  });
+
+  it('lists a tenant\'s definitions by version ascending, and only that tenant\'s', async () => {
+    const tenantId = randomUUID();
+    const v2 = await post({ tenant_id: tenantId, version: 2, ddl: 'ALTER TABLE a ADD COLUMN b int' }).expect(201);
+    const v1 = await post({ tenant_id: tenantId, version: 1, ddl: 'CREATE TABLE a (id int)' }).expect(201);
+    await post({ tenant_id: randomUUID(), version: 1, ddl: 'CREATE TABLE other (id int)' }).expect(201);
+    const res = await get(`/v1/tenants/${tenantId}/tenant-schemas`).expect(200);
+    expect(res.body).toEqual({ items: [v1.body, v2.body] });
+    expect((await get(`/v1/tenants/${randomUUID()}/tenant-schemas`).expect(200)).body).toEqual({ items: [] });
+  });
+
+  it('answers 404 for an unknown definition and 400 for a non-UUID id', async () => {
+    const id = randomUUID();
+    expect((await get(`/v1/tenant-schemas/${id}`).expect(404)).body).toEqual({
+      statusCode: 404,
+      error: 'Not Found',
+      message: `tenant schema '${id}' not found`,
+    });
+    expect((await get('/v1/tenant-schemas/42').expect(400)).body.message).toBe("schema_id must be a UUID, got '42'");
+    expect((await get('/v1/tenants/abc/tenant-schemas').expect(400)).body.message).toBe("tenant_id must be a UUID, got 'abc'");
+  });
+});
