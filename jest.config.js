@@ -22,4 +22,5 @@ export default {
   setupFilesAfterEnv: ['<rootDir>/test/migrate-once.ts'],
   globalTeardown: '<rootDir>/test/global-teardown.js',
   testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.cjs'],
 };

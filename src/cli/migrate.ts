@@ -1,6 +1,10 @@
-import { loadConfig } from '../config/app-config.js';
+import { ConfigError, loadConfig } from '../config/app-config.js';
 import { migrate } from '../database/migrate.js';
 
-const config = loadConfig();
-const applied = await migrate(config.databaseUrl);
-console.log(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'Database is up to date');
+try {
+  const applied = await migrate(loadConfig().databaseUrl);
+  console.log(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'Database is up to date');
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exitCode = 1;
+}

@@ -27,11 +27,19 @@ export async function createDatabaseIfMissing(databaseUrl: string): Promise<bool
 /** Applies every pending migration; a second run is a no-op. Returns the names applied. */
 export async function migrate(databaseUrl: string): Promise<string[]> {
   await createDatabaseIfMissing(databaseUrl);
-  const orm = await MikroORM.init(ormOptions(databaseUrl));
+  // Instances starting together (API and workers) take turns instead of racing on the same DDL.
+  const lock = new pg.Client({ connectionString: databaseUrl });
+  await lock.connect();
   try {
-    const applied = await orm.migrator.up();
-    return applied.map((m) => m.name);
+    await lock.query(`SELECT pg_advisory_lock(hashtext('business_store_service:migrate'))`);
+    const orm = await MikroORM.init(ormOptions(databaseUrl));
+    try {
+      const applied = await orm.migrator.up();
+      return applied.map((m) => m.name);
+    } finally {
+      await orm.close(true);
+    }
   } finally {
-    await orm.close(true);
+    await lock.end();
   }
 }

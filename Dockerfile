@@ -1,0 +1,21 @@
+# Build: compile TypeScript with the dev dependencies, then keep only what runs.
+FROM node:24-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# npm install, not npm ci: the lockfile is written on linux-x64 and lacks other platforms'
+# optional binaries. --omit=optional skips the pinned Node runtime; the image has Node 24.
+RUN npm install --omit=optional --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY src ./src
+COPY migrations ./migrations
+RUN npm run build && npm prune --omit=dev --omit=optional
+
+FROM node:24-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build --chown=node:node /app/package.json ./
+COPY --from=build --chown=node:node /app/node_modules ./node_modules
+COPY --from=build --chown=node:node /app/dist ./dist
+USER node
+EXPOSE 3000
+CMD ["node", "dist/src/main.js"]
