@@ -163,7 +163,7 @@ describe('migrations on a database of their own', () => {
   });
 
   it('serves a tenant history page from the history index with no sort', async () => {
-    // 200,000 records over 2,000 tenants, and one busy tenant with 3,000: its pages must not sort.
+    // 200,000 records over 2,000 tenants in 90 days, and one busy tenant with 3,000: its pages must not sort.
     await db.query(`
       INSERT INTO business_store_service.tenant_schemas (tenant_id, version, ddl)
       SELECT gen_random_uuid(), 1, 'CREATE TABLE t (id int)' FROM generate_series(1, 2001)`);
@@ -171,11 +171,11 @@ describe('migrations on a database of their own', () => {
     const tenantId = rows[0].tenant_id as string;
     await db.query(`
       INSERT INTO business_store_service.schema_migrations (tenant_schema_id, tenant_id, version_applied, status, created_at)
-      SELECT s.schema_id, s.tenant_id, 1, (ARRAY['pending','success','failed'])[1 + g % 3], now() - g * interval '1 second'
+      SELECT s.schema_id, s.tenant_id, 1, (ARRAY['pending','success','failed'])[1 + g % 3], now() - random() * interval '90 days'
       FROM business_store_service.tenant_schemas s, generate_series(1, 100) g WHERE s.tenant_id <> $1`, [tenantId]);
     await db.query(`
       INSERT INTO business_store_service.schema_migrations (tenant_schema_id, tenant_id, version_applied, status, created_at)
-      SELECT $1, $2, 1, (ARRAY['pending','success','failed'])[1 + g % 3], now() - g * interval '1 second'
+      SELECT $1, $2, 1, (ARRAY['pending','success','failed'])[1 + g % 3], now() - random() * interval '90 days'
       FROM generate_series(1, 3000) g`, [rows[0].schema_id, tenantId]);
     await db.query('ANALYZE business_store_service.schema_migrations');
 
