@@ -3,24 +3,31 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
+import { BoardModule } from './board/board.module.js';
 import { DomainExceptionFilter } from './common/domain-exception.filter.js';
 import { validationPipe } from './common/http-setup.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ormOptions } from './database/orm-options.js';
+import { PgPoolModule } from './database/pg-pool.js';
 import { HealthModule } from './health/health.module.js';
+import { SchemaApplyModule } from './schema-apply/schema-apply.module.js';
 import { TenantSchemasModule } from './tenant-schemas/tenant-schemas.module.js';
 
+/** Wires the feature modules for the process's APP_ROLE: `worker` serves no HTTP. */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     const http = config.role !== 'worker';
+    const schemaApply = SchemaApplyModule.forRole(config.role);
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
         MikroOrmModule.forRoot(ormOptions(config.databaseUrl)),
-        ...(http ? [AuthModule, HealthModule, TenantSchemasModule, AuditModule] : []),
+        PgPoolModule,
+        schemaApply,
+        ...(http ? [AuthModule, HealthModule, TenantSchemasModule, AuditModule, BoardModule.register([schemaApply])] : []),
       ],
       providers: http
         ? [

@@ -87,7 +87,8 @@ describe('audit log reads', () => {
       let cursor: string | null = null;
       let pages = 0;
       do {
-        const res = await get(`/v1/tenants/${tenantId}/migrations?${query}${cursor ? `&cursor=${cursor}` : ''}`).expect(200);
+        const url = `/v1/tenants/${tenantId}/migrations?${query}${cursor ? `&cursor=${cursor}` : ''}`;
+        const res: { body: { items: { migration_id: string }[]; next_cursor: string | null } } = await get(url).expect(200);
         seen.push(...res.body.items.map((item: { migration_id: string }) => item.migration_id));
         cursor = res.body.next_cursor;
         pages++;

@@ -19,6 +19,8 @@ export interface AppConfig {
   redisUrl: string;
   queuePrefix: string;
   workerConcurrency: number;
+  apply: { statementTimeoutMs: number; lockTimeoutMs: number; maxTries: number };
+  worker: { lockMs: number; reconcileEveryMs: number; shutdownTimeoutMs: number };
   apiTokens: ApiToken[];
   /** True when API_TOKENS was unset and the development token is in use. */
   developmentToken: boolean;
@@ -84,6 +86,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl: parsed.REDIS_URL,
     queuePrefix: parsed.QUEUE_PREFIX,
     workerConcurrency: parsed.WORKER_CONCURRENCY,
+    apply: {
+      statementTimeoutMs: parsed.APPLY_STATEMENT_TIMEOUT_MS,
+      lockTimeoutMs: parsed.APPLY_LOCK_TIMEOUT_MS,
+      maxTries: parsed.APPLY_MAX_TRIES,
+    },
+    worker: {
+      lockMs: parsed.WORKER_LOCK_MS,
+      reconcileEveryMs: parsed.RECONCILE_EVERY_MS,
+      shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
+    },
     apiTokens,
     developmentToken,
     retention: { days, cron: parsed.RETENTION_CRON, batchSize: parsed.RETENTION_BATCH_SIZE },

@@ -43,6 +43,48 @@ export class EnvSchema {
   @IsString()
   API_TOKENS?: string;
 
+  /** Per statement of a tenant's DDL. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(100)
+  @Max(3_600_000)
+  APPLY_STATEMENT_TIMEOUT_MS = 60_000;
+
+  /** How long a statement waits for a lock on a tenant's table. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(100)
+  @Max(600_000)
+  APPLY_LOCK_TIMEOUT_MS = 5_000;
+
+  /** Tries per attempt for transient faults before the record ends failed. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer' })
+  @Min(1)
+  @Max(100)
+  APPLY_MAX_TRIES = 8;
+
+  /** How long a worker's job lock lasts without renewal: a killed worker's job is retried after it. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(1000)
+  @Max(600_000)
+  WORKER_LOCK_MS = 30_000;
+
+  /** How often pending records without a job are looked for. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(1000)
+  @Max(3_600_000)
+  RECONCILE_EVERY_MS = 30_000;
+
+  /** On SIGTERM, how long running applies may take to finish. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(0)
+  @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS = 25_000;
+
   @IsOptional()
   @Transform(toInt)
   @IsInt({ message: 'must be an integer number of days' })

@@ -3,6 +3,7 @@ import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Redis } from 'ioredis';
 import { Public } from '../auth/scopes.decorator.js';
+import { withTimeout } from '../common/with-timeout.js';
 import { HEALTH_REDIS } from './health-redis.provider.js';
 
 const TIMEOUT_MS = 2000;
@@ -10,17 +11,11 @@ const TIMEOUT_MS = 2000;
 type Check = { status: 'up' } | { status: 'down'; error: string };
 
 async function check(probe: () => Promise<unknown>): Promise<Check> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS);
-  });
   try {
-    await Promise.race([probe(), timeout]);
+    await withTimeout(probe(), TIMEOUT_MS);
     return { status: 'up' };
   } catch (error) {
     return { status: 'down', error: (error as Error).message };
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -1,0 +1,35 @@
+import { Global, Inject, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import pg from 'pg';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+
+/** Plain `pg` connections for the hot paths and the apply, which needs a connection of its own per job. */
+export const PG_POOL = Symbol('PG_POOL');
+
+const poolProvider: Provider = {
+  provide: PG_POOL,
+  inject: [APP_CONFIG],
+  useFactory: (config: AppConfig) => {
+    const pool = new pg.Pool({
+      connectionString: config.databaseUrl,
+      // One per concurrent apply, plus room for the API and the reconciler.
+      max: config.workerConcurrency + 6,
+      application_name: `bss-${config.role}`,
+      keepAlive: true,
+      connectionTimeoutMillis: 10_000,
+    });
+    // An idle client losing its connection must not crash the process; the pool replaces it.
+    pool.on('error', () => undefined);
+    return pool;
+  },
+};
+
+@Global()
+@Module({ providers: [poolProvider], exports: [PG_POOL] })
+export class PgPoolModule implements OnApplicationShutdown {
+  constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
+
+  async onApplicationShutdown() {
+    await this.pool.end();
+  }
+}

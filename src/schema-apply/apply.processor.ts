@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import { UUID_PATTERN } from '../common/uuid.js';
+import { MigrationRecordMissingError } from './apply-errors.js';
+import { type ApplyOutcome, type ApplyReporter, ApplyService } from './apply.service.js';
+import { AttemptsService } from './attempts.service.js';
+import type { ApplyJobData } from './schema-apply.queue.js';
+import { SchemaApplyProducer } from './schema-apply.producer.js';
+
+/** A waiting attempt is re-checked this late at most; finishing its predecessor wakes it sooner. */
+const WAIT_RECHECK_MS = 5000;
+
+export type ApplyJobResult = { migration_id: string; status: string; details?: string } | { recorded: string };
+
+/** Thin: takes the job, calls the service, reports progress, and tells BullMQ how it went. */
+@Injectable()
+export class ApplyProcessor {
+  private readonly logger = new Logger(ApplyProcessor.name);
+
+  constructor(
+    private readonly applyService: ApplyService,
+    private readonly attempts: AttemptsService,
+    private readonly producer: SchemaApplyProducer,
+  ) {}
+
+  async process(job: Job<ApplyJobData>, token?: string): Promise<ApplyJobResult> {
+    const migrationId = job.data.migration_id;
+    if (!migrationId) return this.record(job);
+    const finalTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+
+    let outcome: ApplyOutcome;
+    try {
+      outcome = await this.applyService.apply(migrationId, reporterFor(job), finalTry);
+    } catch (error) {
+      if (error instanceof MigrationRecordMissingError) throw new UnrecoverableError(error.message);
+      if (!finalTry) throw error; // BullMQ retries with backoff; the record stays pending
+      outcome = await this.applyService.giveUp(migrationId, `Gave up after ${job.attemptsMade + 1} tries: ${(error as Error).message}`);
+    }
+
+    if (outcome.kind === 'wait') {
+      await job.log(`waiting: ${outcome.reason}`).catch(() => undefined);
+      await job.moveToDelayed(Date.now() + WAIT_RECHECK_MS, token);
+      throw new DelayedError();
+    }
+    if (outcome.kind === 'already-ended') return { migration_id: migrationId, status: outcome.status };
+    this.logger.log(`migration ${migrationId} ${outcome.status}`);
+    await this.producer.promote(outcome.waiting).catch(() => undefined);
+    return { migration_id: migrationId, status: outcome.status, details: outcome.details };
+  }
+
+  /**
+   * A job added directly without migration_id: record the attempt once (the id is derived
+   * from the job, so a repeated delivery finds its own record) and enqueue it as usual.
+   */
+  private async record(job: Job<ApplyJobData>): Promise<ApplyJobResult> {
+    const tenantSchemaId = job.data.tenant_schema_id;
+    if (typeof tenantSchemaId !== 'string' || !UUID_PATTERN.test(tenantSchemaId)) {
+      throw new UnrecoverableError('tenant_schema_id must be a UUID');
+    }
+    const appliedBy = typeof job.data.applied_by === 'string' ? job.data.applied_by.slice(0, 255) : null;
+    const migrationId = migrationIdForJob(job);
+    const [acceptance] = await this.attempts.accept([{ tenantSchemaId, appliedBy, migrationId }]);
+    if (acceptance.outcome === 'not-found') throw new UnrecoverableError(acceptance.message);
+    if (acceptance.outcome === 'conflict' && acceptance.existingId !== migrationId) throw new UnrecoverableError(acceptance.message);
+    const enqueued = await this.producer.enqueue([{ migrationId, tenantSchemaId, appliedBy }]);
+    if (!enqueued) throw new Error('could not enqueue the recorded attempt'); // retried; the reconciler also covers it
+    return { recorded: migrationId };
+  }
+}
+
+/** A UUID (version 8, custom) from the job's identity; stable across deliveries of that job. */
+export function migrationIdForJob(job: Pick<Job, 'id' | 'timestamp' | 'queueQualifiedName'>): string {
+  const hex = createHash('sha256').update(`${job.queueQualifiedName}|${job.id}|${job.timestamp}`).digest('hex');
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Progress and log lines go to Redis without holding up the apply; losing one is harmless. */
+function reporterFor(job: Job<ApplyJobData>): ApplyReporter {
+  return {
+    progress: (progress) => void job.updateProgress(progress).catch(() => undefined),
+    log: (line) => void job.log(line).catch(() => undefined),
+  };
+}

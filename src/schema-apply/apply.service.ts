@@ -1,0 +1,135 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type pg from 'pg';
+import type { MigrationStatus } from '../audit/schema-migration.entity.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import { PG_POOL } from '../database/pg-pool.js';
+import { type ParsedStatement, parseDdl } from '../ddl/parse-ddl.js';
+import { summarize } from '../ddl/summary.js';
+import { failureDetails, isSqlError, isTransient, MigrationRecordMissingError } from './apply-errors.js';
+import { ATTEMPT_STATE_SQL, END_ATTEMPT_SQL, GIVE_UP_LOCK_SQL, LOCK_ATTEMPT_SQL, prepareTenantSql, tenantSchemaName } from './apply.sql.js';
+import type { ApplyProgress } from './schema-apply.queue.js';
+
+export type ApplyOutcome =
+  /** The attempt ended now; `waiting` are the tenant's other pending attempts, to wake. */
+  | { kind: 'ended'; status: 'success' | 'failed'; details: string; waiting: string[] }
+  /** It had ended before (a repeated delivery): nothing was done. */
+  | { kind: 'already-ended'; status: MigrationStatus }
+  /** The tenant is busy or the previous version is still pending: try again later. */
+  | { kind: 'wait'; reason: string };
+
+export interface ApplyReporter {
+  progress(progress: ApplyProgress): void;
+  log(line: string): void;
+}
+
+interface LockedAttempt {
+  tenant_id: string;
+  version_applied: number;
+  ddl: string;
+  locked: boolean;
+}
+
+/**
+ * Applies one attempt on a connection of its own, in one transaction: tenant lock, re-check,
+ * version order, the statements one by one, and the record's end, committed together.
+ */
+@Injectable()
+export class ApplyService {
+  constructor(
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** `finalTry`: a transient fault now ends the record `failed` instead of being retried. */
+  async apply(migrationId: string, reporter: ApplyReporter, finalTry: boolean): Promise<ApplyOutcome> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const outcome = await this.applyInTransaction(client, migrationId, reporter, finalTry);
+      await client.query(outcome.kind === 'ended' ? 'COMMIT' : 'ROLLBACK');
+      return outcome;
+    } catch (error) {
+      broken = !isSqlError(error);
+      if (!broken) await client.query('ROLLBACK').catch(() => (broken = true));
+      throw error;
+    } finally {
+      // A connection in an unknown state is discarded, not reused.
+      client.release(broken);
+    }
+  }
+
+  /** Ends a pending attempt `failed` when its tries are used up for a reason outside the DDL. */
+  async giveUp(migrationId: string, reason: string): Promise<ApplyOutcome> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const attempt = (await client.query<{ tenant_id: string }>(GIVE_UP_LOCK_SQL, [migrationId])).rows[0];
+      if (!attempt) throw new MigrationRecordMissingError(migrationId);
+      const { rows } = await client.query<{ ended: number; waiting: string[] }>(END_ATTEMPT_SQL, [migrationId, 'failed', reason, attempt.tenant_id]);
+      await client.query('COMMIT');
+      return rows[0].ended === 1
+        ? { kind: 'ended', status: 'failed', details: reason, waiting: rows[0].waiting }
+        : { kind: 'already-ended', status: 'failed' };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async applyInTransaction(client: pg.PoolClient, migrationId: string, reporter: ApplyReporter, finalTry: boolean): Promise<ApplyOutcome> {
+    const attempt = (await client.query<LockedAttempt>(LOCK_ATTEMPT_SQL, [migrationId])).rows[0];
+    if (!attempt) throw new MigrationRecordMissingError(migrationId);
+    if (!attempt.locked) return { kind: 'wait', reason: `tenant ${attempt.tenant_id} has another attempt running` };
+
+    const state = (await client.query(ATTEMPT_STATE_SQL, [migrationId, attempt.tenant_id, attempt.version_applied])).rows[0];
+    if (state.status !== 'pending') return { kind: 'already-ended', status: state.status };
+
+    const version = attempt.version_applied;
+    const current: number = state.current_version;
+    if (current >= version) {
+      return this.end(client, migrationId, attempt.tenant_id, 'failed', `Version ${version} is already applied (current version ${current}).`);
+    }
+    if (current < version - 1) {
+      if (state.previous_pending) return { kind: 'wait', reason: `version ${version - 1} is still pending` };
+      return this.end(
+        client,
+        migrationId,
+        attempt.tenant_id,
+        'failed',
+        `Version ${version} applies only on top of version ${version - 1}, which is neither applied nor pending (current version ${current}).`,
+      );
+    }
+
+    const statements = await parseDdl(attempt.ddl);
+    await client.query(prepareTenantSql(tenantSchemaName(attempt.tenant_id), this.config.apply));
+    for (const statement of statements) {
+      try {
+        await client.query(statement.text);
+      } catch (error) {
+        if (!isSqlError(error) || (isTransient(error) && !finalTry)) throw error;
+        await client.query('ROLLBACK TO SAVEPOINT tenant_ddl');
+        reporter.log(`statement ${statement.ordinal} of ${statements.length} failed: SQLSTATE ${error.code} ${error.message}`);
+        return this.end(client, migrationId, attempt.tenant_id, 'failed', failureDetails(error, statement, statements.length));
+      }
+      reporter.progress({ applied: statement.ordinal, total: statements.length });
+      reporter.log(`statement ${statement.ordinal} of ${statements.length} applied: ${preview(statement)}`);
+    }
+    return this.end(client, migrationId, attempt.tenant_id, 'success', summarize(version, statements));
+  }
+
+  private async end(client: pg.PoolClient, migrationId: string, tenantId: string, status: 'success' | 'failed', details: string): Promise<ApplyOutcome> {
+    const { rows } = await client.query<{ ended: number; waiting: string[] }>(END_ATTEMPT_SQL, [migrationId, status, details, tenantId]);
+    // Under the tenant lock nothing else ends this record; if something did, commit nothing.
+    if (rows[0].ended !== 1) throw new Error(`migration ${migrationId} was ended by someone else while applying`);
+    return { kind: 'ended', status, details, waiting: rows[0].waiting };
+  }
+}
+
+function preview(statement: ParsedStatement): string {
+  const oneLine = statement.text.replace(/\s+/g, ' ');
+  return oneLine.length > 200 ? `${oneLine.slice(0, 200)}…` : oneLine;
+}

@@ -1,0 +1,35 @@
+import { plainToInstance } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, Matches, MaxLength, validateSync } from 'class-validator';
+import { UUID_PATTERN } from '../../common/uuid.js';
+
+export const MAX_BULK_ITEMS = 1000;
+
+export class RetryMigrationDto {
+  @IsOptional()
+  @MaxLength(255, { message: 'applied_by must be at most 255 characters' })
+  @IsString({ message: 'applied_by must be a string' })
+  applied_by?: string | null;
+}
+
+export class CreateMigrationDto extends RetryMigrationDto {
+  @Matches(UUID_PATTERN, { message: 'tenant_schema_id must be a UUID' })
+  @IsString({ message: 'tenant_schema_id must be a UUID' })
+  tenant_schema_id: string;
+}
+
+export class BulkMigrationsDto {
+  @ArrayMinSize(1, { message: 'items must hold at least 1 item' })
+  @ArrayMaxSize(MAX_BULK_ITEMS, { message: `items must hold at most ${MAX_BULK_ITEMS} items` })
+  @IsArray({ message: 'items must be an array' })
+  items: unknown[];
+}
+
+/** Judges one bulk item as the single route's validation would, without failing the whole batch. */
+export function validateBulkItem(raw: unknown): { item: CreateMigrationDto } | { message: string } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { message: 'item must be an object' };
+  const item = plainToInstance(CreateMigrationDto, raw);
+  const [error] = validateSync(item, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true });
+  if (!error) return { item };
+  if (error.constraints?.whitelistValidation) return { message: `${error.property} is not an allowed field` };
+  return { message: Object.values(error.constraints ?? {}).join('; ') };
+}

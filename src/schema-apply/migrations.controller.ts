@@ -1,0 +1,62 @@
+import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { toMigrationRecordJson } from '../audit/migration-record.mapper.js';
+import { RequireScope } from '../auth/scopes.decorator.js';
+import { ConflictError, NotFoundError } from '../common/domain-errors.js';
+import { UuidParam } from '../common/uuid.js';
+import { type Acceptance, AttemptsService } from './attempts.service.js';
+import { BulkMigrationsDto, CreateMigrationDto, RetryMigrationDto, validateBulkItem } from './dto/create-migration.dto.js';
+import { SchemaApplyProducer } from './schema-apply.producer.js';
+
+/** Thrown only for a single attempt; bulk reports the same judgement per item. */
+function accepted(acceptance: Acceptance, tenantSchemaId: string) {
+  if (acceptance.outcome === 'accepted') return acceptance.record;
+  if (acceptance.outcome === 'not-found') throw new NotFoundError('tenant schema', tenantSchemaId);
+  throw new ConflictError(acceptance.message);
+}
+
+@Controller('v1/migrations')
+@RequireScope('write')
+export class MigrationsController {
+  constructor(
+    private readonly attempts: AttemptsService,
+    private readonly producer: SchemaApplyProducer,
+  ) {}
+
+  @Post()
+  @HttpCode(HttpStatus.ACCEPTED)
+  async create(@Body() dto: CreateMigrationDto) {
+    const [acceptance] = await this.attempts.accept([{ tenantSchemaId: dto.tenant_schema_id, appliedBy: dto.applied_by }]);
+    const record = accepted(acceptance, dto.tenant_schema_id);
+    await this.producer.enqueue([record]);
+    return toMigrationRecordJson(record);
+  }
+
+  @Post('bulk')
+  @HttpCode(HttpStatus.ACCEPTED)
+  async bulk(@Body() dto: BulkMigrationsDto) {
+    const judged = dto.items.map(validateBulkItem);
+    const valid = judged.flatMap((j) => ('item' in j ? [j.item] : []));
+    const acceptances = await this.attempts.accept(valid.map((i) => ({ tenantSchemaId: i.tenant_schema_id, appliedBy: i.applied_by })));
+    await this.producer.enqueue(acceptances.flatMap((a) => (a.outcome === 'accepted' ? [a.record] : [])));
+
+    let next = 0;
+    const results = judged.map((j, index) => {
+      const raw = dto.items[index] as { tenant_schema_id?: unknown } | null;
+      const tenantSchemaId = typeof raw?.tenant_schema_id === 'string' ? raw.tenant_schema_id : null;
+      if ('message' in j) return { tenant_schema_id: tenantSchemaId, status_code: 400, message: j.message };
+      const a = acceptances[next++];
+      if (a.outcome === 'accepted') return { tenant_schema_id: tenantSchemaId, status_code: 202, migration_id: a.record.migrationId };
+      return { tenant_schema_id: tenantSchemaId, status_code: a.outcome === 'not-found' ? 404 : 409, message: a.message };
+    });
+    return { results };
+  }
+
+  @Post(':migration_id/retry')
+  @HttpCode(HttpStatus.ACCEPTED)
+  async retry(@UuidParam('migration_id') migrationId: string, @Body() dto: RetryMigrationDto) {
+    const acceptance = await this.attempts.retry(migrationId, dto.applied_by);
+    const record = accepted(acceptance, '');
+    await this.producer.enqueue([record]);
+    return toMigrationRecordJson(record);
+  }
+}
