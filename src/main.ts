@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { type INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import { configureHttp } from './common/http-setup.js';
@@ -19,6 +19,25 @@ function config(): AppConfig {
   }
 }
 
+/** SIGTERM/SIGINT: close gracefully (workers finish within their bound) and exit 0; a second signal exits at once. */
+function closeOnSignals(app: INestApplicationContext) {
+  let closing = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) process.exit(1);
+    closing = true;
+    logger.log(`${signal} received: shutting down`);
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error(`shutdown failed: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
 async function bootstrap() {
   const appConfig = config();
   for (const warning of appConfig.warnings) logger.warn(warning);
@@ -26,13 +45,13 @@ async function bootstrap() {
 
   if (appConfig.role === 'worker') {
     const context = await NestFactory.createApplicationContext(module);
-    context.enableShutdownHooks();
+    closeOnSignals(context);
     logger.log(`Worker started (APP_ENV=${appConfig.env})`);
     return;
   }
   const app = await NestFactory.create(module, { bodyParser: false });
   configureHttp(app);
-  app.enableShutdownHooks();
+  closeOnSignals(app);
   await app.listen(appConfig.port);
   logger.log(`Listening on :${appConfig.port} (APP_ENV=${appConfig.env}, APP_ROLE=${appConfig.role})`);
 }

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { buildForSpawn } from './support/build-for-spawn.js';
 
 /**
  * A fresh database and BullMQ prefix per run. Plain JS: Jest loads global setup
@@ -16,4 +18,5 @@ export default async function globalSetup() {
   process.env.DATABASE_URL = url.toString();
   process.env.QUEUE_PREFIX = `bss_test_${run}`;
   process.env.REDIS_URL ??= 'redis://127.0.0.1:6379';
+  process.env.TEST_BUILD_DIR = await buildForSpawn(fileURLToPath(new URL('..', import.meta.url)));
 }

@@ -41,6 +41,8 @@ export class ApplyProcessor {
     if (outcome.kind === 'wait') {
       await job.log(`waiting: ${outcome.reason}`).catch(() => undefined);
       await job.moveToDelayed(Date.now() + WAIT_RECHECK_MS, token);
+      // Re-check once parked: a wake-up sent just before parking would otherwise be lost.
+      if (await this.applyService.isReady(migrationId)) await job.promote().catch(() => undefined);
       throw new DelayedError();
     }
     if (outcome.kind === 'already-ended') return { migration_id: migrationId, status: outcome.status };

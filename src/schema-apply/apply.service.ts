@@ -7,7 +7,7 @@ import { PG_POOL } from '../database/pg-pool.js';
 import { type ParsedStatement, parseDdl } from '../ddl/parse-ddl.js';
 import { summarize } from '../ddl/summary.js';
 import { failureDetails, isSqlError, isTransient, MigrationRecordMissingError } from './apply-errors.js';
-import { ATTEMPT_STATE_SQL, END_ATTEMPT_SQL, GIVE_UP_LOCK_SQL, LOCK_ATTEMPT_SQL, prepareTenantSql, tenantSchemaName } from './apply.sql.js';
+import { ATTEMPT_READY_SQL, ATTEMPT_STATE_SQL, END_ATTEMPT_SQL, GIVE_UP_LOCK_SQL, LOCK_ATTEMPT_SQL, prepareTenantSql, tenantSchemaName } from './apply.sql.js';
 import type { ApplyProgress } from './schema-apply.queue.js';
 
 export type ApplyOutcome =
@@ -58,6 +58,12 @@ export class ApplyService {
       // A connection in an unknown state is discarded, not reused.
       client.release(broken);
     }
+  }
+
+  /** For a parked attempt: whether what it waited for is over (the lock is only probed, not kept). */
+  async isReady(migrationId: string): Promise<boolean> {
+    const { rows } = await this.pool.query<{ ready: boolean }>(ATTEMPT_READY_SQL, [migrationId]);
+    return rows[0]?.ready ?? true;
   }
 
   /** Ends a pending attempt `failed` when its tries are used up for a reason outside the DDL. */

@@ -14,6 +14,15 @@ SELECT m.tenant_id, pg_advisory_xact_lock(hashtextextended('bss:tenant:' || m.te
 FROM business_store_service.schema_migrations m
 WHERE m.migration_id = $1`;
 
+/** Could a parked attempt run now? Its tenant is free and its previous version is no longer pending. */
+export const ATTEMPT_READY_SQL = `
+SELECT pg_try_advisory_xact_lock(hashtextextended('bss:tenant:' || m.tenant_id::text, 0))
+       AND NOT EXISTS (SELECT 1 FROM business_store_service.schema_migrations p
+                       WHERE p.tenant_id = m.tenant_id AND p.version_applied = m.version_applied - 1
+                         AND p.status = 'pending') AS ready
+FROM business_store_service.schema_migrations m
+WHERE m.migration_id = $1`;
+
 /** Re-read under the lock: the record's status and where the tenant's versions stand. */
 export const ATTEMPT_STATE_SQL = `
 SELECT m.status,

@@ -31,6 +31,7 @@ export class ReconcileScheduler implements OnApplicationBootstrap, OnApplication
     if (this.config.role === 'api') return;
     // Not awaited: a Redis that is down at start must not hold up the process.
     this.connection.on('ready', () => void this.upsert());
+    if (this.connection.status === 'ready') void this.upsert();
   }
 
   private async upsert() {

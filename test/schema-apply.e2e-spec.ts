@@ -1,0 +1,231 @@
+import { randomUUID } from 'node:crypto';
+import { Queue, QueueEvents } from 'bullmq';
+import { APPLY_JOB, SCHEMA_APPLY_QUEUE } from '../src/schema-apply/schema-apply.queue.js';
+import { defineVersions, ended, requestApply, tablesOf, tenantSchema } from './factories/api.factory.js';
+import { testPool } from './support/db.js';
+import { bearer, createTestApp, type TestApp, TOKENS } from './support/test-app.js';
+import { waitFor } from './support/wait-for.js';
+
+const SEED_V3 = `CREATE TABLE payments (id uuid PRIMARY KEY, amount numeric NOT NULL);
+ALTER TABLE invoices ADD COLUMN due_date date;`;
+
+describe('applying tenant schema versions', () => {
+  const db = testPool();
+  const connection = { url: process.env.REDIS_URL! };
+  const prefix = process.env.QUEUE_PREFIX!;
+  let t: TestApp;
+  let queue: Queue;
+
+  beforeAll(async () => {
+    t = await createTestApp({ WORKER_CONCURRENCY: '4', RECONCILE_EVERY_MS: '1000' });
+    queue = new Queue(SCHEMA_APPLY_QUEUE, { connection, prefix });
+  });
+  afterAll(async () => {
+    await queue.close();
+    await t.close();
+    await db.end();
+  });
+
+  const post = (path: string, body?: object) => t.http().post(path).set(bearer(TOKENS.writer)).send(body);
+
+  it('applies versions in order and ends with the exact summary of the seed', async () => {
+    const { tenantId, schemaIds } = await defineVersions(t, ['CREATE TABLE invoices (id uuid PRIMARY KEY)', 'CREATE INDEX invoices_id_idx ON invoices (id)', SEED_V3]);
+    const v1 = await requestApply(t, schemaIds[0], 'user:admin@example.com');
+    expect(v1).toMatchObject({ status: 'pending', applied_by: 'user:admin@example.com', version_applied: 1 });
+    expect((await ended(db, v1.migration_id)).status).toBe('success');
+    expect((await ended(db, (await requestApply(t, schemaIds[1])).migration_id)).status).toBe('success');
+    const v3 = await ended(db, (await requestApply(t, schemaIds[2])).migration_id);
+    expect(v3).toMatchObject({
+      status: 'success',
+      details: "Applied schema version 3. Created table 'payments'. Added column 'due_date' to 'invoices'.",
+    });
+    expect(await tablesOf(db, tenantId)).toEqual(['invoices', 'payments']);
+    const { rows } = await db.query(
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'invoices' ORDER BY ordinal_position`,
+      [tenantSchema(tenantId)],
+    );
+    expect(rows.map((r) => r.column_name)).toEqual(['id', 'due_date']);
+    const version = await t.http().get(`/v1/tenants/${tenantId}/schema-version`).set(bearer(TOKENS.reader)).expect(200);
+    expect(version.body).toMatchObject({ current_version: 3, migration_id: v3.migration_id });
+  });
+
+  it('is atomic: a failing statement 3 of 3 leaves nothing of statements 1 and 2 behind', async () => {
+    const { tenantId, schemaIds } = await defineVersions(t, [
+      `CREATE TABLE orders (id int PRIMARY KEY);
+       CREATE TABLE order_lines (order_id int REFERENCES orders (id));
+       ALTER TABLE customers ADD COLUMN vip boolean`,
+    ]);
+    const record = await ended(db, (await requestApply(t, schemaIds[0])).migration_id);
+    expect(record.status).toBe('failed');
+    expect(record.details).toBe(
+      'Failed at statement 3 of 3 (SQLSTATE 42P01): relation "customers" does not exist. Statement: ALTER TABLE customers ADD COLUMN vip boolean',
+    );
+    expect(await tablesOf(db, tenantId)).toEqual([]);
+    const schemas = await db.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [tenantSchema(tenantId)]);
+    expect(schemas.rowCount).toBe(0);
+  });
+
+  it('applies version 2 before version 3 when 3 is enqueued first', async () => {
+    const { tenantId, schemaIds } = await defineVersions(t, ['CREATE TABLE a (id int)', 'ALTER TABLE a ADD COLUMN b int', 'ALTER TABLE a ADD COLUMN c int']);
+    expect((await ended(db, (await requestApply(t, schemaIds[0])).migration_id)).status).toBe('success');
+    // One request, 3 before 2: both are pending when 3's job runs, so 3 waits for 2.
+    const res = await post('/v1/migrations/bulk', { items: [{ tenant_schema_id: schemaIds[2] }, { tenant_schema_id: schemaIds[1] }] }).expect(202);
+    const [third, second] = res.body.results;
+    const [r3, r2] = [await ended(db, third.migration_id), await ended(db, second.migration_id)];
+    expect([r2.status, r3.status]).toEqual(['success', 'success']);
+    expect(r2.updated_at.getTime()).toBeLessThan(r3.updated_at.getTime());
+    const { rows } = await db.query(
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'a' ORDER BY ordinal_position`,
+      [tenantSchema(tenantId)],
+    );
+    expect(rows.map((r) => r.column_name)).toEqual(['id', 'b', 'c']);
+  });
+
+  it('fails an attempt whose previous version is neither applied nor pending, naming it', async () => {
+    const { schemaIds } = await defineVersions(t, ['CREATE TABLE a (id int)', 'ALTER TABLE a ADD COLUMN b int']);
+    const record = await ended(db, (await requestApply(t, schemaIds[1])).migration_id);
+    expect(record).toMatchObject({
+      status: 'failed',
+      details: 'Version 2 applies only on top of version 1, which is neither applied nor pending (current version 0).',
+    });
+  });
+
+  it('answers 404 for an unknown definition and 409 for an applied or pending version', async () => {
+    await post('/v1/migrations', { tenant_schema_id: randomUUID() }).expect(404);
+    const { tenantId, schemaIds } = await defineVersions(t, ['CREATE TABLE a (id int)']);
+    const first = await requestApply(t, schemaIds[0]);
+    const pendingOrApplied = await post('/v1/migrations', { tenant_schema_id: schemaIds[0] }).expect(409);
+    expect(pendingOrApplied.body.message).toMatch(new RegExp(`version 1 of tenant '${tenantId}' is already (pending|applied)`));
+    await ended(db, first.migration_id);
+    const applied = await post('/v1/migrations', { tenant_schema_id: schemaIds[0] }).expect(409);
+    expect(applied.body.message).toBe(`version 1 of tenant '${tenantId}' is already applied (migration '${first.migration_id}')`);
+    await post('/v1/migrations', { tenant_schema_id: 'nope' }).expect(400);
+    await post('/v1/migrations', { tenant_schema_id: schemaIds[0], applied_by: 'x'.repeat(256) }).expect(400);
+    await post('/v1/migrations', { tenant_schema_id: schemaIds[0], extra: 1 }).expect(400);
+  });
+
+  it('retries a failed attempt as a new record, and only a failed one', async () => {
+    const { tenantId, schemaIds } = await defineVersions(t, ['CREATE TABLE orders (id int REFERENCES customers (id))']);
+    const failed = await ended(db, (await requestApply(t, schemaIds[0], 'bss')).migration_id);
+    expect(failed.status).toBe('failed');
+    // What was missing appears (an operator fixes the tenant); the same version now applies.
+    await db.query(`CREATE SCHEMA ${tenantSchema(tenantId)}; CREATE TABLE ${tenantSchema(tenantId)}.customers (id int PRIMARY KEY)`);
+    const retry = await post(`/v1/migrations/${failed.migration_id}/retry`).expect(202);
+    expect(retry.body).toMatchObject({ status: 'pending', tenant_schema_id: schemaIds[0], applied_by: 'bss' });
+    expect(retry.body.migration_id).not.toBe(failed.migration_id);
+    expect((await ended(db, retry.body.migration_id)).status).toBe('success');
+    const again = await post(`/v1/migrations/${failed.migration_id}/retry`).expect(409);
+    expect(again.body.message).toContain('is already applied');
+    await post(`/v1/migrations/${retry.body.migration_id}/retry`).expect(409);
+    await post(`/v1/migrations/${randomUUID()}/retry`).expect(404);
+    await post('/v1/migrations/abc/retry').expect(400);
+    const history = await db.query('SELECT status FROM business_store_service.schema_migrations WHERE tenant_schema_id = $1 ORDER BY created_at', [schemaIds[0]]);
+    expect(history.rows.map((r) => r.status)).toEqual(['failed', 'success']);
+  });
+
+  it('judges each bulk item as the single route would, in request order', async () => {
+    const a = await defineVersions(t, ['CREATE TABLE a (id int)']);
+    const b = await defineVersions(t, ['CREATE TABLE b (id int)']);
+    const unknown = randomUUID();
+    const res = await post('/v1/migrations/bulk', {
+      items: [
+        { tenant_schema_id: a.schemaIds[0], applied_by: 'bulk' },
+        { tenant_schema_id: 'not-a-uuid' },
+        { tenant_schema_id: unknown },
+        { tenant_schema_id: a.schemaIds[0] },
+        { tenant_schema_id: b.schemaIds[0], colour: 'red' },
+        { tenant_schema_id: b.schemaIds[0] },
+      ],
+    }).expect(202);
+    expect(res.body.results).toEqual([
+      { tenant_schema_id: a.schemaIds[0], status_code: 202, migration_id: expect.any(String) },
+      { tenant_schema_id: 'not-a-uuid', status_code: 400, message: 'tenant_schema_id must be a UUID' },
+      { tenant_schema_id: unknown, status_code: 404, message: `tenant schema '${unknown}' not found` },
+      { tenant_schema_id: a.schemaIds[0], status_code: 409, message: `an attempt of version 1 of tenant '${a.tenantId}' is already pending` },
+      { tenant_schema_id: b.schemaIds[0], status_code: 400, message: 'colour is not an allowed field' },
+      { tenant_schema_id: b.schemaIds[0], status_code: 202, migration_id: expect.any(String) },
+    ]);
+    for (const r of res.body.results.filter((r: { status_code: number }) => r.status_code === 202)) {
+      expect((await ended(db, r.migration_id)).status).toBe('success');
+    }
+    expect((await db.query('SELECT applied_by FROM business_store_service.schema_migrations WHERE tenant_schema_id = $1', [a.schemaIds[0]])).rows).toEqual([
+      { applied_by: 'bulk' },
+    ]);
+    await post('/v1/migrations/bulk', { items: [] }).expect(400);
+    await post('/v1/migrations/bulk', { items: 'x' }).expect(400);
+    const tooMany = await post('/v1/migrations/bulk', { items: Array.from({ length: 1001 }, () => ({ tenant_schema_id: unknown })) }).expect(400);
+    expect([tooMany.body.message].flat().join()).toContain('items must hold at most 1000 items');
+  });
+
+  it('records and applies, once, a job added with plain BullMQ and no migration_id', async () => {
+    const { schemaIds } = await defineVersions(t, ['CREATE TABLE plain (id int)']);
+    const job = await queue.add(APPLY_JOB, { tenant_schema_id: schemaIds[0], applied_by: 'service:billing' });
+    const record = await waitFor('a record of the plain job', async () => {
+      const { rows } = await db.query(`SELECT * FROM business_store_service.schema_migrations WHERE tenant_schema_id = $1 AND status <> 'pending'`, [schemaIds[0]]);
+      return rows[0];
+    });
+    expect(record).toMatchObject({ status: 'success', applied_by: 'service:billing' });
+    const all = await db.query('SELECT count(*)::int AS n FROM business_store_service.schema_migrations WHERE tenant_schema_id = $1', [schemaIds[0]]);
+    expect(all.rows[0].n).toBe(1);
+    const finished = await waitFor('the plain job to complete', async () => ((await job.isCompleted()) ? job : undefined));
+    expect(finished).toBeDefined();
+
+    const bogus = await queue.add(APPLY_JOB, { tenant_schema_id: randomUUID() });
+    await waitFor('the bogus job to fail', async () => bogus.isFailed());
+    expect((await queue.getJob(bogus.id!))!.failedReason).toMatch(/^tenant schema '.*' not found$/);
+  });
+
+  it('reports progress as {applied, total} and logs each statement', async () => {
+    const events = new QueueEvents(SCHEMA_APPLY_QUEUE, { connection, prefix });
+    await events.waitUntilReady();
+    try {
+      const { schemaIds } = await defineVersions(t, ['CREATE TABLE p1 (id int); CREATE TABLE p2 (id int); CREATE TABLE p3 (id int)']);
+      const progress: unknown[] = [];
+      let migrationId = '';
+      events.on('progress', ({ jobId, data }) => {
+        if (jobId === migrationId) progress.push(data);
+      });
+      migrationId = (await requestApply(t, schemaIds[0])).migration_id;
+      expect((await ended(db, migrationId)).status).toBe('success');
+      await waitFor('three progress events', async () => progress.length === 3);
+      expect(progress).toEqual([
+        { applied: 1, total: 3 },
+        { applied: 2, total: 3 },
+        { applied: 3, total: 3 },
+      ]);
+      const { logs } = await queue.getJobLogs(migrationId);
+      expect(logs).toEqual([
+        'statement 1 of 3 applied: CREATE TABLE p1 (id int)',
+        'statement 2 of 3 applied: CREATE TABLE p2 (id int)',
+        'statement 3 of 3 applied: CREATE TABLE p3 (id int)',
+      ]);
+    } finally {
+      await events.close();
+    }
+  });
+
+  it('recovers a pending record whose job vanished from Redis', async () => {
+    const { schemaIds, tenantId } = await defineVersions(t, ['CREATE TABLE recovered (id int)']);
+    // As if the enqueue after commit had failed, or Redis had lost the job.
+    const { rows } = await db.query(
+      `INSERT INTO business_store_service.schema_migrations (tenant_schema_id, tenant_id, version_applied, created_at, updated_at)
+       VALUES ($1, $2, 1, now() - interval '1 minute', now() - interval '1 minute') RETURNING migration_id`,
+      [schemaIds[0], tenantId],
+    );
+    expect(await queue.getJob(rows[0].migration_id)).toBeUndefined();
+    expect((await ended(db, rows[0].migration_id)).status).toBe('success');
+    expect(await tablesOf(db, tenantId)).toEqual(['recovered']);
+  });
+
+  it('serves the Bull Board to admin tokens only, with HTTP Basic auth', async () => {
+    const basic = (user: string, pass: string) => `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+    const none = await t.http().get('/admin/queues').expect(401);
+    expect(none.headers['www-authenticate']).toMatch(/^Basic /);
+    await t.http().get('/admin/queues').set('Authorization', basic('admin', 'wrong')).expect(401);
+    await t.http().get('/admin/queues').set('Authorization', basic('reader', TOKENS.admin)).expect(401);
+    await t.http().get('/admin/queues').set('Authorization', basic('reader', TOKENS.reader)).expect(403);
+    await t.http().get('/admin/queues').set('Authorization', basic('admin', TOKENS.admin)).expect(200);
+    const api = await t.http().get('/admin/queues/api/queues').set('Authorization', basic('admin', TOKENS.admin)).expect(200);
+    expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['schema-apply', 'schema-apply-reconcile']);
+  });
+});
