@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
+import { Redis } from 'ioredis';
 import { APPLY_JOB, SCHEMA_APPLY_QUEUE } from '../src/schema-apply/schema-apply.queue.js';
 import { defineVersions, ended, requestApply, tablesOf, tenantSchema } from './factories/api.factory.js';
 import { testPool } from './support/db.js';
@@ -227,5 +228,35 @@ describe('applying tenant schema versions', () => {
     await t.http().get('/admin/queues').set('Authorization', basic('admin', TOKENS.admin)).expect(200);
     const api = await t.http().get('/admin/queues/api/queues').set('Authorization', basic('admin', TOKENS.admin)).expect(200);
     expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['schema-apply', 'schema-apply-reconcile']);
+  });
+});
+
+describe('a queue prefix with a Redis Cluster hash tag', () => {
+  const db = testPool();
+  const prefix = `{${process.env.QUEUE_PREFIX}_tagged}`;
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ QUEUE_PREFIX: prefix });
+  });
+  afterAll(async () => {
+    await t.close();
+    await db.end();
+  });
+
+  it('applies through keys that all share the hash tag', async () => {
+    const { schemaIds } = await defineVersions(t, ['CREATE TABLE tagged (id int)']);
+    const { migration_id } = await requestApply(t, schemaIds[0]);
+    expect((await ended(db, migration_id)).status).toBe('success');
+    const queue = new Queue(SCHEMA_APPLY_QUEUE, { connection: { url: process.env.REDIS_URL! }, prefix });
+    const redis = new Redis(process.env.REDIS_URL!);
+    try {
+      expect(await (await queue.getJob(migration_id))!.getState()).toBe('completed');
+      const keys = await redis.keys(`${prefix}:*`);
+      expect(keys.length).toBeGreaterThan(0);
+      expect(keys.every((k) => k.startsWith(`${prefix}:schema-apply`))).toBe(true);
+    } finally {
+      await queue.close();
+      redis.disconnect();
+    }
   });
 });
