@@ -106,13 +106,18 @@ describe('applying tenant schema versions', () => {
   });
 
   it('retries a failed attempt as a new record, and only a failed one', async () => {
-    const { tenantId, schemaIds } = await defineVersions(t, ['CREATE TABLE orders (id int REFERENCES customers (id))']);
-    const failed = await ended(db, (await requestApply(t, schemaIds[0], 'bss')).migration_id);
+    const { tenantId, schemaIds } = await defineVersions(t, [
+      'CREATE TABLE readings (n int); INSERT INTO readings VALUES (-1)',
+      'ALTER TABLE readings ADD CONSTRAINT readings_positive CHECK (n > 0)',
+    ]);
+    expect((await ended(db, (await requestApply(t, schemaIds[0])).migration_id)).status).toBe('success');
+    const failed = await ended(db, (await requestApply(t, schemaIds[1], 'bss')).migration_id);
     expect(failed.status).toBe('failed');
-    // What was missing appears (an operator fixes the tenant); the same version now applies.
-    await db.query(`CREATE SCHEMA ${tenantSchema(tenantId)}; CREATE TABLE ${tenantSchema(tenantId)}.customers (id int PRIMARY KEY)`);
+    expect(failed.details).toContain('(SQLSTATE 23514)');
+    // An operator fixes the tenant's data; the same version now applies.
+    await db.query(`UPDATE ${tenantSchema(tenantId)}.readings SET n = 1`);
     const retry = await post(`/v1/migrations/${failed.migration_id}/retry`).expect(202);
-    expect(retry.body).toMatchObject({ status: 'pending', tenant_schema_id: schemaIds[0], applied_by: 'bss' });
+    expect(retry.body).toMatchObject({ status: 'pending', tenant_schema_id: schemaIds[1], applied_by: 'bss' });
     expect(retry.body.migration_id).not.toBe(failed.migration_id);
     expect((await ended(db, retry.body.migration_id)).status).toBe('success');
     const again = await post(`/v1/migrations/${failed.migration_id}/retry`).expect(409);
@@ -120,7 +125,7 @@ describe('applying tenant schema versions', () => {
     await post(`/v1/migrations/${retry.body.migration_id}/retry`).expect(409);
     await post(`/v1/migrations/${randomUUID()}/retry`).expect(404);
     await post('/v1/migrations/abc/retry').expect(400);
-    const history = await db.query('SELECT status FROM business_store_service.schema_migrations WHERE tenant_schema_id = $1 ORDER BY created_at', [schemaIds[0]]);
+    const history = await db.query('SELECT status FROM business_store_service.schema_migrations WHERE tenant_schema_id = $1 ORDER BY created_at', [schemaIds[1]]);
     expect(history.rows.map((r) => r.status)).toEqual(['failed', 'success']);
   });
 

@@ -1,4 +1,5 @@
 import type { ParsedStatement } from './parse-ddl.js';
+import { statementKeywords } from './statement-kind.js';
 
 /*
  * Builds the human summary stored in an audit record's `details` after a successful apply.
@@ -192,25 +193,8 @@ function withName(phrase: string, name: string | undefined): string {
   return name === undefined ? `${phrase}.` : `${phrase} ${q(name)}.`;
 }
 
-/** Abbreviations in node type names, spelled out as SQL keywords. */
-const KIND_WORDS: Record<string, string> = {
-  Seq: 'SEQUENCE',
-  Trig: 'TRIGGER',
-  Func: 'FUNCTION',
-  Fdw: 'FOREIGN DATA WRAPPER',
-  PLang: 'LANGUAGE',
-  Am: 'ACCESS METHOD',
-  Op: 'OPERATOR',
-  Mat: 'MATERIALIZED',
-  Ts: 'TEXT SEARCH',
-  Variable: '',
-};
-
 /** `CreateFunctionStmt` -> "Ran CREATE FUNCTION statement."; tolerates any string. */
 function generic(kind: unknown): string {
-  const bare = typeof kind === 'string' ? kind.replace(/Stmt$/, '') : '';
-  const words = (bare.match(/[A-Z]+[a-z0-9]*|[a-z0-9]+/g) ?? [])
-    .map((word) => own(KIND_WORDS, word) ?? word.toUpperCase())
-    .filter((word) => word !== '');
-  return words.length > 0 ? `Ran ${words.join(' ')} statement.` : 'Ran a statement.';
+  const words = statementKeywords(kind);
+  return words ? `Ran ${words} statement.` : 'Ran a statement.';
 }

@@ -4,10 +4,21 @@ import type { MigrationStatus } from '../audit/schema-migration.entity.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { PG_POOL } from '../database/pg-pool.js';
+import { checkAllowed, DdlRejectedError, TooManyStatementsError } from '../ddl/allow-list.js';
 import { type ParsedStatement, parseDdl } from '../ddl/parse-ddl.js';
 import { summarize } from '../ddl/summary.js';
+import { tenantSchemaName } from '../ddl/tenant-schema-name.js';
 import { failureDetails, isSqlError, isTransient, MigrationRecordMissingError } from './apply-errors.js';
-import { ATTEMPT_READY_SQL, ATTEMPT_STATE_SQL, END_ATTEMPT_SQL, GIVE_UP_LOCK_SQL, LOCK_ATTEMPT_SQL, prepareTenantSql, tenantSchemaName } from './apply.sql.js';
+import {
+  ATTEMPT_READY_SQL,
+  ATTEMPT_STATE_SQL,
+  END_ATTEMPT_SQL,
+  GIVE_UP_LOCK_SQL,
+  LEAVE_TENANT_ROLE_SQL,
+  LOCK_ATTEMPT_SQL,
+  prepareTenantSql,
+  tenantRoleName,
+} from './apply.sql.js';
 import type { ApplyProgress } from './schema-apply.queue.js';
 
 export type ApplyOutcome =
@@ -111,7 +122,15 @@ export class ApplyService {
     }
 
     const statements = await parseDdl(attempt.ddl);
-    await client.query(prepareTenantSql(tenantSchemaName(attempt.tenant_id), this.config.apply));
+    const schema = tenantSchemaName(attempt.tenant_id);
+    try {
+      // Again at apply time: a definition may have been stored by other means than the API.
+      checkAllowed(statements, schema);
+    } catch (error) {
+      if (!(error instanceof DdlRejectedError || error instanceof TooManyStatementsError)) throw error;
+      return this.end(client, migrationId, attempt.tenant_id, 'failed', `Refused before running anything: ${error.message}.`);
+    }
+    await client.query(prepareTenantSql(schema, this.config.apply));
     for (const statement of statements) {
       try {
         await client.query(statement.text);
@@ -123,6 +142,12 @@ export class ApplyService {
       }
       reporter.progress({ applied: statement.ordinal, total: statements.length });
       reporter.log(`statement ${statement.ordinal} of ${statements.length} applied: ${preview(statement)}`);
+    }
+    const [who] = (await client.query(LEAVE_TENANT_ROLE_SQL)) as unknown as pg.QueryResult<{ role: string }>[];
+    if (who.rows[0].role !== tenantRoleName(schema)) {
+      await client.query('ROLLBACK TO SAVEPOINT tenant_ddl');
+      const details = `Refused: the DDL switched the session to role '${who.rows[0].role}'; nothing was applied.`;
+      return this.end(client, migrationId, attempt.tenant_id, 'failed', details);
     }
     return this.end(client, migrationId, attempt.tenant_id, 'success', summarize(version, statements));
   }

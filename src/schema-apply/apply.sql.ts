@@ -46,20 +46,33 @@ SELECT (SELECT count(*)::int FROM ended) AS ended,
              WHERE tenant_id = $4 AND status = 'pending' AND migration_id <> $1
              ORDER BY version_applied LIMIT 20) AS waiting`;
 
-/** The tenant's own schema: `tenant_` and the id's 32 hex digits. Safe as an identifier by construction. */
-export function tenantSchemaName(tenantId: string): string {
-  const hex = tenantId.replace(/-/g, '').toLowerCase();
-  if (!/^[0-9a-f]{32}$/.test(hex)) throw new Error(`not a tenant id: ${tenantId}`);
-  return `tenant_${hex}`;
+/** The tenant's own role: NOLOGIN, owns its schema and nothing else. */
+export function tenantRoleName(schema: string): string {
+  return `bss_${schema}`;
 }
 
-/** Session settings and the tenant's schema, in one round trip. The savepoint lets a failed statement be undone while the lock is kept. */
+/**
+ * Session settings, the tenant's role and schema, in one round trip. The savepoint lets a
+ * failed statement be undone (role and schema creation included) while the lock is kept.
+ * The DDL then runs as the tenant's role, which can reach nothing outside its schema.
+ */
 export function prepareTenantSql(schema: string, timeouts: { lockTimeoutMs: number; statementTimeoutMs: number }): string {
+  const role = tenantRoleName(schema);
   return [
     `SET LOCAL lock_timeout = ${Math.trunc(timeouts.lockTimeoutMs)}`,
     `SET LOCAL statement_timeout = ${Math.trunc(timeouts.statementTimeoutMs)}`,
     'SAVEPOINT tenant_ddl',
-    `CREATE SCHEMA IF NOT EXISTS ${schema}`,
+    `DO $$ BEGIN
+       IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '${role}') THEN
+         CREATE ROLE ${role} NOLOGIN NOINHERIT;
+         GRANT ${role} TO CURRENT_USER;
+       END IF;
+     END $$`,
+    `CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${role}`,
     `SET LOCAL search_path TO ${schema}`,
-  ].join('; ');
+    `SET LOCAL ROLE ${role}`,
+  ].join(';\n');
 }
+
+/** After the DDL: who it ran as (must still be the tenant's role), then back to the service's role. */
+export const LEAVE_TENANT_ROLE_SQL = 'SELECT current_user AS role; RESET ROLE';

@@ -1,7 +1,9 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '../common/domain-errors.js';
+import { checkAllowed } from '../ddl/allow-list.js';
 import { parseDdl } from '../ddl/parse-ddl.js';
+import { tenantSchemaName } from '../ddl/tenant-schema-name.js';
 import type { CreateTenantSchemaDto } from './dto/create-tenant-schema.dto.js';
 import { TenantSchema } from './tenant-schema.entity.js';
 
@@ -11,9 +13,9 @@ const UNIQUE_VIOLATION = '23505';
 export class TenantSchemasService {
   constructor(private readonly em: EntityManager) {}
 
-  /** Stores a definition after the PostgreSQL parser accepts it. Never enqueues. */
+  /** Stores a definition after the PostgreSQL parser and the allow-list accept it. Never enqueues. */
   async create(dto: CreateTenantSchemaDto): Promise<TenantSchema> {
-    await parseDdl(dto.ddl);
+    checkAllowed(await parseDdl(dto.ddl), tenantSchemaName(dto.tenant_id));
     try {
       // The checksum is computed by the table's trigger, so it cannot disagree with the DDL.
       const [row] = await this.em.getConnection().execute(
