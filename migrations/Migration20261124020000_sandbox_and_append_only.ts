@@ -85,7 +85,6 @@ export class Migration20261124020000_sandbox_and_append_only extends Migration {
               WHERE s.tenant_id = m.tenant_id AND s.status = 'success'))
           ORDER BY m.created_at
           LIMIT p_limit
-          FOR UPDATE SKIP LOCKED
         )
         DELETE FROM business_store_service.schema_migrations m USING doomed d WHERE m.migration_id = d.migration_id;
         GET DIAGNOSTICS deleted = ROW_COUNT;

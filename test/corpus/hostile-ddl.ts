@@ -286,7 +286,7 @@ export const HOSTILE: HostileCase[] = [
     ddl: `CREATE TABLE ok (id int); ALTER TABLE {{other}}.secrets ADD COLUMN leaked text`,
     rule: at(2, 2, OUTSIDE),
   },
-  { name: 'TRUNCATE another tenant', ddl: `TRUNCATE {{other}}.secrets`, rule: at(1, 1, `${OUTSIDE}|truncate`) },
+  { name: 'TRUNCATE another tenant', ddl: `TRUNCATE {{other}}.secrets`, rule: at(1, 1) },
   {
     name: 'CREATE INDEX on another tenant',
     ddl: `CREATE INDEX planted_idx ON {{other}}.secrets (secret)`,
@@ -400,8 +400,8 @@ export const HOSTILE: HostileCase[] = [
     rule: at(2, 2, FUNCTION),
   },
   {
-    name: 'pg_sleep in a DEFAULT',
-    ddl: `CREATE TABLE t (id int, slow text DEFAULT pg_sleep(3600)::text)`,
+    name: 'pg_reload_conf in a DEFAULT',
+    ddl: `CREATE TABLE t (id int, reloaded boolean DEFAULT pg_reload_conf())`,
     rule: at(1, 1, FUNCTION),
   },
   {
