@@ -67,36 +67,44 @@ export class Migration20261124020000_sandbox_and_append_only extends Migration {
       BEFORE TRUNCATE ON business_store_service.schema_migrations
       FOR EACH STATEMENT EXECUTE FUNCTION business_store_service.schema_migrations_no_truncate()`);
 
-    // The purge path: deletes one batch of expired records, never a pending one nor a
-    // tenant's latest success (the proof of its current version). Runs as the purge role.
+    // What retention may delete: expired, ended, and not a tenant's latest success (the proof
+    // of its current version). Oldest first, so the created_at index drives it.
+    this.addSql(`
+      CREATE FUNCTION business_store_service.purgeable_schema_migrations(p_cutoff timestamptz)
+      RETURNS TABLE (migration_id uuid)
+      LANGUAGE sql STABLE AS $$
+        SELECT m.migration_id
+        FROM business_store_service.schema_migrations m
+        WHERE m.created_at < p_cutoff
+          AND m.status <> 'pending'
+          AND NOT (m.status = 'success' AND m.version_applied = (
+            SELECT max(s.version_applied) FROM business_store_service.schema_migrations s
+            WHERE s.tenant_id = m.tenant_id AND s.status = 'success'))
+        ORDER BY m.created_at
+      $$`);
+    // The purge path: one batch, as the purge role.
     this.addSql(`
       CREATE FUNCTION business_store_service.purge_schema_migrations(p_cutoff timestamptz, p_limit integer)
       RETURNS integer
       LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
       DECLARE deleted integer;
       BEGIN
-        WITH doomed AS (
-          SELECT m.migration_id
-          FROM business_store_service.schema_migrations m
-          WHERE m.created_at < p_cutoff
-            AND m.status <> 'pending'
-            AND NOT (m.status = 'success' AND m.version_applied = (
-              SELECT max(s.version_applied) FROM business_store_service.schema_migrations s
-              WHERE s.tenant_id = m.tenant_id AND s.status = 'success'))
-          ORDER BY m.created_at
-          LIMIT p_limit
-        )
-        DELETE FROM business_store_service.schema_migrations m USING doomed d WHERE m.migration_id = d.migration_id;
+        DELETE FROM business_store_service.schema_migrations m
+        WHERE m.migration_id IN (
+          SELECT p.migration_id FROM business_store_service.purgeable_schema_migrations(p_cutoff) p LIMIT p_limit);
         GET DIAGNOSTICS deleted = ROW_COUNT;
         RETURN deleted;
       END $$`);
     this.addSql(`ALTER FUNCTION business_store_service.purge_schema_migrations(timestamptz, integer) OWNER TO ${PURGE_ROLE}`);
     this.addSql(`REVOKE ALL ON FUNCTION business_store_service.purge_schema_migrations(timestamptz, integer) FROM PUBLIC`);
     this.addSql(`GRANT EXECUTE ON FUNCTION business_store_service.purge_schema_migrations(timestamptz, integer) TO CURRENT_USER`);
+    this.addSql(`REVOKE ALL ON FUNCTION business_store_service.purgeable_schema_migrations(timestamptz) FROM PUBLIC`);
+    this.addSql(`GRANT EXECUTE ON FUNCTION business_store_service.purgeable_schema_migrations(timestamptz) TO CURRENT_USER, ${PURGE_ROLE}`);
   }
 
   override down(): void {
     this.addSql(`DROP FUNCTION business_store_service.purge_schema_migrations(timestamptz, integer)`);
+    this.addSql(`DROP FUNCTION business_store_service.purgeable_schema_migrations(timestamptz)`);
     this.addSql(`DROP TRIGGER schema_migrations_no_truncate ON business_store_service.schema_migrations`);
     this.addSql(`DROP FUNCTION business_store_service.schema_migrations_no_truncate()`);
     this.addSql(`DROP TRIGGER schema_migrations_append_only ON business_store_service.schema_migrations`);

@@ -11,6 +11,8 @@ import { ConfigModule } from './config/config.module.js';
 import { ormOptions } from './database/orm-options.js';
 import { PgPoolModule } from './database/pg-pool.js';
 import { HealthModule } from './health/health.module.js';
+import { QueueWorkersModule } from './queue/queue-workers.js';
+import { RetentionModule } from './retention/retention.module.js';
 import { SchemaApplyModule } from './schema-apply/schema-apply.module.js';
 import { TenantSchemasModule } from './tenant-schemas/tenant-schemas.module.js';
 
@@ -20,14 +22,17 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     const http = config.role !== 'worker';
     const schemaApply = SchemaApplyModule.forRole(config.role);
+    const retention = RetentionModule.forRole(config.role);
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
         MikroOrmModule.forRoot(ormOptions(config.databaseUrl)),
         PgPoolModule,
+        QueueWorkersModule,
         schemaApply,
-        ...(http ? [AuthModule, HealthModule, TenantSchemasModule, AuditModule, BoardModule.register([schemaApply])] : []),
+        retention,
+        ...(http ? [AuthModule, HealthModule, TenantSchemasModule, AuditModule, BoardModule.register([schemaApply, retention])] : []),
       ],
       providers: http
         ? [

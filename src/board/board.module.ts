@@ -4,6 +4,7 @@ import { ExpressAdapter } from '@bull-board/express';
 import { type DynamicModule, Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { TokenRegistry } from '../auth/token-registry.js';
+import { RetentionScheduler } from '../retention/retention.scheduler.js';
 import { ReconcileScheduler } from '../schema-apply/reconcile.scheduler.js';
 import { SchemaApplyProducer } from '../schema-apply/schema-apply.producer.js';
 import { boardAuth } from './board-auth.middleware.js';
@@ -23,12 +24,17 @@ export class BoardModule implements OnModuleInit {
     private readonly tokens: TokenRegistry,
     private readonly applyProducer: SchemaApplyProducer,
     private readonly reconcile: ReconcileScheduler,
+    private readonly retention: RetentionScheduler,
   ) {}
 
   onModuleInit() {
     const serverAdapter = new ExpressAdapter().setBasePath(BOARD_ROUTE);
     createBullBoard({
-      queues: [new BullMQAdapter(this.applyProducer.queue), new BullMQAdapter(this.reconcile.queue, { readOnlyMode: true })],
+      queues: [
+        new BullMQAdapter(this.applyProducer.queue),
+        new BullMQAdapter(this.reconcile.queue, { readOnlyMode: true }),
+        new BullMQAdapter(this.retention.queue, { readOnlyMode: true }),
+      ],
       serverAdapter,
       options: { uiConfig: { boardTitle: 'BSS queues' } },
     });

@@ -168,7 +168,7 @@ describe('loadConfig', () => {
       expect(config.env).toBe('production');
       expect(config.developmentToken).toBe(false);
       expect(config.apiTokens.map((t) => t.token)).toEqual(['s3cret-token-value', '0ps-secret']);
-      expect(config.retention.days).toBeNull();
+      expect(config.retention.days).toBe(0);
       expect(config.warnings).toHaveLength(1);
       expect(config.warnings[0]).toContain('RETENTION_DAYS');
     });
@@ -187,8 +187,8 @@ describe('loadConfig', () => {
     });
 
     it('treats RETENTION_DAYS=0 as keep everything', () => {
-      expect(loadConfig({ RETENTION_DAYS: '0' }).retention.days).toBeNull();
-      expect(loadConfig({ APP_ENV: 'test', RETENTION_DAYS: '0' }).retention.days).toBeNull();
+      expect(loadConfig({ RETENTION_DAYS: '0' }).retention.days).toBe(0);
+      expect(loadConfig({ APP_ENV: 'test', RETENTION_DAYS: '0' }).retention.days).toBe(0);
     });
 
     it('lets RETENTION_DAYS=7 override the environment default', () => {

@@ -5,8 +5,8 @@ import { CronExpressionParser } from 'cron-parser';
 import { type ApiToken, parseApiTokens } from './api-tokens.js';
 import { type AppEnv, type AppRole, EnvSchema } from './env.schema.js';
 
-/** Retention days when RETENTION_DAYS is unset; null keeps everything. */
-const DEFAULT_RETENTION_DAYS: Record<AppEnv, number | null> = { development: 30, test: 1, production: null };
+/** Retention days when RETENTION_DAYS is unset; 0 keeps everything. */
+const DEFAULT_RETENTION_DAYS: Record<AppEnv, number> = { development: 30, test: 1, production: 0 };
 
 /** Only used where no API_TOKENS are given outside production; logged loudly at start. */
 export const DEVELOPMENT_TOKEN = 'dev:dev-token:read+write+admin';
@@ -24,7 +24,8 @@ export interface AppConfig {
   apiTokens: ApiToken[];
   /** True when API_TOKENS was unset and the development token is in use. */
   developmentToken: boolean;
-  retention: { days: number | null; cron: string; batchSize: number };
+  /** `days` 0 keeps everything. */
+  retention: { days: number; cron: string; batchSize: number };
   warnings: string[];
 }
 
@@ -72,8 +73,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     warnings.push(`API_TOKENS is unset: using the development token 'dev-token' with every scope (APP_ENV=${parsed.APP_ENV})`);
   }
 
-  let days = parsed.RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS[parsed.APP_ENV];
-  if (days === 0) days = null;
+  const days = parsed.RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS[parsed.APP_ENV];
   if (parsed.APP_ENV === 'production' && parsed.RETENTION_DAYS === undefined) {
     warnings.push('RETENTION_DAYS is unset in production: every migration record is kept');
   }

@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { withTimeout } from '../common/with-timeout.js';
-import { bullConnection, CLOSE_TIMEOUT_MS } from './redis-connection.js';
+import { type OwnedQueue, openQueue, whenConnected } from '../queue/redis-connection.js';
 import { RECONCILE_JOB, RECONCILE_QUEUE, RECONCILE_SCHEDULER_ID } from './schema-apply.queue.js';
+
+const KEEP_JOBS = { removeOnComplete: { count: 100 }, removeOnFail: { count: 500 } };
 
 /**
  * Only enqueues: a BullMQ job scheduler fires the reconciler once per tick across all
@@ -14,24 +14,18 @@ import { RECONCILE_JOB, RECONCILE_QUEUE, RECONCILE_SCHEDULER_ID } from './schema
 @Injectable()
 export class ReconcileScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ReconcileScheduler.name);
-  private readonly connection: Redis;
+  private readonly owned: OwnedQueue;
   readonly queue: Queue;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
-    this.connection = bullConnection(config.redisUrl);
-    this.queue = new Queue(RECONCILE_QUEUE, {
-      connection: this.connection,
-      prefix: config.queuePrefix,
-      defaultJobOptions: { removeOnComplete: { count: 100 }, removeOnFail: { count: 500 } },
-    });
-    this.queue.on('error', (error) => this.logger.warn(`reconcile queue: ${error.message}`));
+    this.owned = openQueue(RECONCILE_QUEUE, config, KEEP_JOBS, (message) => this.logger.warn(message));
+    this.queue = this.owned.queue;
   }
 
   onApplicationBootstrap() {
     if (this.config.role === 'api') return;
     // Not awaited: a Redis that is down at start must not hold up the process.
-    this.connection.on('ready', () => void this.upsert());
-    if (this.connection.status === 'ready') void this.upsert();
+    whenConnected(this.owned.connection, () => this.upsert());
   }
 
   private async upsert() {
@@ -39,15 +33,14 @@ export class ReconcileScheduler implements OnApplicationBootstrap, OnApplication
       await this.queue.upsertJobScheduler(
         RECONCILE_SCHEDULER_ID,
         { every: this.config.worker.reconcileEveryMs },
-        { name: RECONCILE_JOB, opts: { removeOnComplete: { count: 100 }, removeOnFail: { count: 500 } } },
+        { name: RECONCILE_JOB, opts: KEEP_JOBS },
       );
     } catch (error) {
       this.logger.warn(`could not schedule the reconciler yet: ${(error as Error).message}`);
     }
   }
 
-  async onApplicationShutdown() {
-    await withTimeout(this.queue.close(), CLOSE_TIMEOUT_MS).catch(() => undefined);
-    this.connection.disconnect();
+  onApplicationShutdown() {
+    return this.owned.close();
   }
 }

@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
 import type { SchemaMigration } from '../audit/schema-migration.entity.js';
 import { withTimeout } from '../common/with-timeout.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { bullConnection, CLOSE_TIMEOUT_MS } from './redis-connection.js';
+import { type OwnedQueue, openQueue } from '../queue/redis-connection.js';
 import { APPLY_JOB, type ApplyJobData, SCHEMA_APPLY_QUEUE } from './schema-apply.queue.js';
 
 const ENQUEUE_TIMEOUT_MS = 3000;
@@ -15,23 +14,23 @@ const DAY_S = 24 * 3600;
 @Injectable()
 export class SchemaApplyProducer implements OnApplicationShutdown {
   private readonly logger = new Logger(SchemaApplyProducer.name);
-  private readonly connection: Redis;
+  private readonly owned: OwnedQueue<ApplyJobData>;
   readonly queue: Queue<ApplyJobData>;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.connection = bullConnection(config.redisUrl);
-    this.queue = new Queue<ApplyJobData>(SCHEMA_APPLY_QUEUE, {
-      connection: this.connection,
-      prefix: config.queuePrefix,
-      defaultJobOptions: {
+    this.owned = openQueue<ApplyJobData>(
+      SCHEMA_APPLY_QUEUE,
+      config,
+      {
         attempts: config.apply.maxTries,
         backoff: { type: 'exponential', delay: 1000 },
         // Finished jobs stay inspectable on the board for a while, then Redis lets them go.
         removeOnComplete: { age: DAY_S, count: 10_000 },
         removeOnFail: { age: 7 * DAY_S, count: 10_000 },
       },
-    });
-    this.queue.on('error', (error) => this.logger.warn(`schema-apply queue: ${error.message}`));
+      (message) => this.logger.warn(message),
+    );
+    this.queue = this.owned.queue;
   }
 
   /**
@@ -62,8 +61,7 @@ export class SchemaApplyProducer implements OnApplicationShutdown {
     }
   }
 
-  async onApplicationShutdown() {
-    await withTimeout(this.queue.close(), CLOSE_TIMEOUT_MS).catch(() => undefined);
-    this.connection.disconnect();
+  onApplicationShutdown() {
+    return this.owned.close();
   }
 }

@@ -32,7 +32,7 @@ export function startWorker(env: Record<string, string> = {}): WorkerProcess {
 /** Resolves once the worker logged that its BullMQ workers run. */
 export async function workerReady(worker: WorkerProcess, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!worker.output().includes('workers started')) {
+  while (!worker.output().includes('worker started: schema-apply ')) {
     if (worker.child.exitCode !== null) throw new Error(`worker exited early:\n${worker.output()}`);
     if (Date.now() > deadline) throw new Error(`worker not ready:\n${worker.output()}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
