@@ -11,6 +11,9 @@ import { ConfigModule } from './config/config.module.js';
 import { ormOptions } from './database/orm-options.js';
 import { PgPoolModule } from './database/pg-pool.js';
 import { HealthModule } from './health/health.module.js';
+import { loggingModule } from './logging/logging.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { MetricsCoreModule } from './metrics/metrics.service.js';
 import { QueueWorkersModule } from './queue/queue-workers.js';
 import { RetentionModule } from './retention/retention.module.js';
 import { SchemaApplyModule } from './schema-apply/schema-apply.module.js';
@@ -27,12 +30,14 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        loggingModule(config),
+        MetricsCoreModule,
         MikroOrmModule.forRoot(ormOptions(config.databaseUrl)),
         PgPoolModule,
         QueueWorkersModule,
         schemaApply,
         retention,
-        ...(http ? [AuthModule, HealthModule, TenantSchemasModule, AuditModule, BoardModule.register([schemaApply, retention])] : []),
+        ...(http ? [AuthModule, HealthModule, MetricsModule, TenantSchemasModule, AuditModule, BoardModule.register([schemaApply, retention])] : []),
       ],
       providers: http
         ? [

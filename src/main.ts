@@ -1,9 +1,12 @@
 import 'reflect-metadata';
 import { type INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { configureHttp } from './common/http-setup.js';
 import { type AppConfig, ConfigError, loadConfig } from './config/app-config.js';
+import { MetricsService } from './metrics/metrics.service.js';
+import { startWorkerMetricsServer } from './metrics/worker-metrics-server.js';
 
 const logger = new Logger('Bootstrap');
 
@@ -40,16 +43,20 @@ function closeOnSignals(app: INestApplicationContext) {
 
 async function bootstrap() {
   const appConfig = config();
-  for (const warning of appConfig.warnings) logger.warn(warning);
   const module = AppModule.forRoot(appConfig);
 
   if (appConfig.role === 'worker') {
-    const context = await NestFactory.createApplicationContext(module);
+    const context = await NestFactory.createApplicationContext(module, { bufferLogs: true });
+    context.useLogger(context.get(PinoLogger));
+    for (const warning of appConfig.warnings) logger.warn(warning);
+    if (appConfig.metricsPort) startWorkerMetricsServer(context.get(MetricsService), appConfig.metricsPort);
     closeOnSignals(context);
     logger.log(`Worker started (APP_ENV=${appConfig.env})`);
     return;
   }
-  const app = await NestFactory.create(module, { bodyParser: false });
+  const app = await NestFactory.create(module, { bodyParser: false, bufferLogs: true });
+  app.useLogger(app.get(PinoLogger));
+  for (const warning of appConfig.warnings) logger.warn(warning);
   configureHttp(app);
   closeOnSignals(app);
   await app.listen(appConfig.port);

@@ -39,46 +39,50 @@ describe('worker processes', () => {
   const progressOf = async (jobId: string) => ((await queue.getJob(jobId))?.progress ?? {}) as { applied?: number };
 
   it('runs one attempt per tenant at a time across two processes, while tenants run in parallel', async () => {
-    const [w1, w2] = [await spawnWorker({ WORKER_CONCURRENCY: '2' }), await spawnWorker({ WORKER_CONCURRENCY: '2' })];
-    const version = (n: number) =>
-      `INSERT INTO log (version, phase) VALUES (${n}, 'start');
-       INSERT INTO log (version, phase) SELECT ${n}, 'sleep' FROM pg_sleep(0.3);
-       INSERT INTO log (version, phase) VALUES (${n}, 'end')`;
-    const ddls = ['CREATE TABLE log (version int, phase text, at timestamptz DEFAULT clock_timestamp())', version(2), version(3), version(4)];
-    const tenants = [await defineVersions(t, ddls), await defineVersions(t, ddls)];
-    const items = tenants.flatMap((tenant) => tenant.schemaIds.map((id) => ({ tenant_schema_id: id })));
-    const res = await t.http().post('/v1/migrations/bulk').set(bearer(TOKENS.writer)).send({ items }).expect(202);
-    const ids: string[] = res.body.results.map((r: { migration_id: string }) => r.migration_id);
-    // A second delivery of the same attempts, racing the first: the tenant lock and re-check make it a no-op.
-    await queue.addBulk(
-      ids.map((id, i) => ({ name: APPLY_JOB, data: { tenant_schema_id: items[i].tenant_schema_id, migration_id: id }, opts: { jobId: `dup-${id}` } })),
-    );
-    for (const id of ids) expect((await ended(db, id, 60_000)).status).toBe('success');
+    // One job at a time per process, so a blocked apply pins its process and other work must go to the other.
+    const env = { WORKER_CONCURRENCY: '1', APPLY_LOCK_TIMEOUT_MS: '60000' };
+    const [w1, w2] = [await spawnWorker(env), await spawnWorker(env)];
+    const log = (n: number) => `INSERT INTO log (version) VALUES (${n})`;
+    const a = await defineVersions(t, ['CREATE TABLE log (version int, at timestamptz DEFAULT clock_timestamp())', log(2)]);
+    const b = await defineVersions(t, ['CREATE TABLE log (version int, at timestamptz DEFAULT clock_timestamp())', log(2)]);
+    for (const tenant of [a, b]) expect((await ended(db, (await requestApply(t, tenant.schemaIds[0])).migration_id)).status).toBe('success');
 
-    const windows: { start: Date; end: Date }[][] = [];
-    for (const tenant of tenants) {
-      const { rows } = await db.query(
-        `SELECT version, min(at) AS start, max(at) AS "end", count(*)::int AS n FROM ${tenantSchema(tenant.tenantId)}.log GROUP BY version ORDER BY version`,
-      );
-      // Every version's statements ran exactly once.
-      expect(rows.map((r) => [r.version, r.n])).toEqual([
-        [2, 3],
-        [3, 3],
-        [4, 3],
-      ]);
-      // One tenant's attempts never overlap: each starts after the previous one ended.
-      for (let i = 1; i < rows.length; i++) expect(rows[i].start.getTime()).toBeGreaterThan(rows[i - 1].end.getTime());
-      windows.push(rows);
+    // Tenant A's version 2 blocks inside its apply (holding A's tenant lock) on a table lock we hold.
+    const blocker = await db.connect();
+    await blocker.query(`BEGIN; LOCK TABLE ${tenantSchema(a.tenantId)}.log IN ACCESS EXCLUSIVE MODE`);
+    try {
+      const aV2 = await requestApply(t, a.schemaIds[1]);
+      await waitFor('A v2 to block on the table lock', async () => {
+        const { rows } = await db.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO log%'`);
+        return rows.length === 1;
+      });
+      // Tenant B is not held up by A: its version 2 succeeds on the other process.
+      const bV2 = await requestApply(t, b.schemaIds[1]);
+      expect((await ended(db, bV2.migration_id)).status).toBe('success');
+      // A second delivery of A's attempt, now on the other process, cannot take A's tenant lock: it parks.
+      const duplicate = await queue.add(APPLY_JOB, { tenant_schema_id: a.schemaIds[1], migration_id: aV2.migration_id }, { jobId: `dup-${aV2.migration_id}` });
+      await waitFor('the duplicate delivery to park', async () => (await duplicate.getState()) === 'delayed');
+      const pendingA = await db.query('SELECT status FROM business_store_service.schema_migrations WHERE migration_id = $1', [aV2.migration_id]);
+      expect(pendingA.rows[0].status).toBe('pending');
+      await blocker.query('COMMIT');
+
+      expect((await ended(db, aV2.migration_id)).status).toBe('success');
+      await waitFor('the duplicate delivery to finish as a no-op', async () => (await duplicate.getState()) === 'completed', 30_000);
+      expect((await queue.getJob(duplicate.id!))!.returnvalue).toEqual({ migration_id: aV2.migration_id, status: 'success' });
+      const jobA = (await queue.getJob(aV2.migration_id))!;
+      const jobB = (await queue.getJob(bV2.migration_id))!;
+      expect(jobA.processedBy).toBeDefined();
+      expect(jobB.processedBy).toBeDefined();
+      expect(jobA.processedBy).not.toBe(jobB.processedBy);
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      blocker.release();
     }
-    // The two tenants did overlap: some attempt of one ran while an attempt of the other ran.
-    const overlaps = windows[0].some((a) => windows[1].some((b) => a.start < b.end && b.start < a.end));
-    expect(overlaps).toBe(true);
-    // Both processes took part.
-    const processedBy = new Set<string>();
-    for (const id of ids) processedBy.add((await queue.getJob(id))!.processedBy!);
-    expect(processedBy.size).toBe(2);
+    // A's version 2 ran exactly once.
+    const rows = await db.query(`SELECT version, count(*)::int AS n FROM ${tenantSchema(a.tenantId)}.log GROUP BY version`);
+    expect(rows.rows).toEqual([{ version: 2, n: 1 }]);
     await Promise.all([stop(w1), stop(w2)]);
-  }, 90_000);
+  }, 120_000);
 
   it('finishes an attempt exactly once after its worker is killed with SIGKILL mid-apply', async () => {
     const first = await spawnWorker({ WORKER_CONCURRENCY: '1' });

@@ -2,6 +2,9 @@ import { BadRequestException, type INestApplication, ValidationPipe } from '@nes
 import type { ValidationError } from 'class-validator';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
+import { setupOpenApi } from '../docs/openapi.js';
+import { httpMetrics } from '../metrics/http-metrics.middleware.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -43,7 +46,9 @@ export const validationPipe = new ValidationPipe({
 /** HTTP concerns shared by main.ts and the e2e tests. */
 export function configureHttp(app: INestApplication): void {
   const express = app as NestExpressApplication;
+  express.use(httpMetrics(app.get(MetricsService)));
   express.useBodyParser('json', { limit: MAX_BODY_BYTES });
   express.use(bodyErrorHandler);
   express.set('query parser', 'simple');
+  setupOpenApi(app);
 }

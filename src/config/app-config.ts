@@ -3,7 +3,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { CronExpressionParser } from 'cron-parser';
 import { type ApiToken, parseApiTokens } from './api-tokens.js';
-import { type AppEnv, type AppRole, EnvSchema } from './env.schema.js';
+import { type AppEnv, type AppRole, EnvSchema, type LogLevel } from './env.schema.js';
 
 /** Retention days when RETENTION_DAYS is unset; 0 keeps everything. */
 const DEFAULT_RETENTION_DAYS: Record<AppEnv, number> = { development: 30, test: 1, production: 0 };
@@ -15,6 +15,9 @@ export interface AppConfig {
   env: AppEnv;
   role: AppRole;
   port: number;
+  logLevel: LogLevel;
+  /** Only for `worker` processes, which otherwise serve no HTTP. */
+  metricsPort: number | null;
   databaseUrl: string;
   redisUrl: string;
   queuePrefix: string;
@@ -43,7 +46,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const present = Object.fromEntries(
     Object.keys(new EnvSchema())
-      .concat('API_TOKENS', 'RETENTION_DAYS')
+      .concat('API_TOKENS', 'RETENTION_DAYS', 'METRICS_PORT')
       .filter((key) => env[key] !== undefined && env[key] !== '')
       .map((key) => [key, env[key]]),
   );
@@ -82,6 +85,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     env: parsed.APP_ENV,
     role: parsed.APP_ROLE,
     port: parsed.PORT,
+    logLevel: parsed.LOG_LEVEL,
+    metricsPort: parsed.METRICS_PORT ?? null,
     databaseUrl: parsed.DATABASE_URL,
     redisUrl: parsed.REDIS_URL,
     queuePrefix: parsed.QUEUE_PREFIX,

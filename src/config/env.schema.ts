@@ -5,6 +5,8 @@ export const APP_ENVS = ['development', 'test', 'production'] as const;
 export const APP_ROLES = ['all', 'api', 'worker'] as const;
 export type AppEnv = (typeof APP_ENVS)[number];
 export type AppRole = (typeof APP_ROLES)[number];
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -42,6 +44,17 @@ export class EnvSchema {
   @IsOptional()
   @IsString()
   API_TOKENS?: string;
+
+  @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevel = 'info';
+
+  /** A worker process serves /metrics and /health on this port when set (it serves no API). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer' })
+  @Min(1)
+  @Max(65535)
+  METRICS_PORT?: number;
 
   /** Per statement of a tenant's DDL. */
   @Transform(toInt)

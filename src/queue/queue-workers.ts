@@ -31,7 +31,9 @@ export class QueueWorkers implements BeforeApplicationShutdown {
     });
     worker.on('error', (error) => this.logger.warn(`${queueName} worker: ${error.message}`));
     worker.on('failed', (job, error) => {
-      if (job) this.logger.warn(`${queueName} job ${job.id} (${job.name}) failed on try ${job.attemptsMade}: ${error.message}`);
+      if (!job) return;
+      const data = (job.data ?? {}) as { migration_id?: string };
+      this.logger.warn({ msg: `${queueName} job failed on try ${job.attemptsMade}: ${error.message}`, job_id: job.id, migration_id: data.migration_id });
     });
     this.workers.push(worker as Worker);
     this.logger.log(`worker started: ${queueName} (concurrency ${concurrency}, prefix '${this.config.queuePrefix}')`);

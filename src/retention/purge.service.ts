@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { PG_POOL } from '../database/pg-pool.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { cutoffFor } from './retention-policy.js';
 
 export interface PurgeRun {
@@ -27,6 +28,7 @@ export class PurgeService {
   constructor(
     @Inject(PG_POOL) private readonly pool: pg.Pool,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** What a purge now would delete, deleting nothing. */
@@ -54,6 +56,7 @@ export class PurgeService {
         );
         batch = rows[0].deleted;
         deleted += batch;
+        this.metrics.retentionDeleted.inc(batch);
         onBatch(deleted);
       }
     } catch (e) {
@@ -61,18 +64,16 @@ export class PurgeService {
     }
     const run: PurgeRun = { startedAt, finishedAt: new Date(), cutoff, deleted, outcome: error ? 'failed' : 'success', error, trigger };
     await this.record(run);
-    this.logger.log(
-      JSON.stringify({
-        event: 'retention_purge',
-        trigger,
-        outcome: run.outcome,
-        cutoff: cutoff?.toISOString() ?? null,
-        deleted,
-        duration_ms: run.finishedAt.getTime() - startedAt.getTime(),
-        batch_size: batchSize,
-        ...(error ? { error } : {}),
-      }),
-    );
+    this.logger.log({
+      msg: 'retention purge',
+      trigger,
+      outcome: run.outcome,
+      cutoff: cutoff?.toISOString() ?? null,
+      deleted,
+      duration_ms: run.finishedAt.getTime() - startedAt.getTime(),
+      batch_size: batchSize,
+      ...(error ? { error } : {}),
+    });
     if (error) throw new Error(`retention purge failed after deleting ${deleted} records: ${error}`);
     return run;
   }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { Job, Queue } from 'bullmq';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { QueueWorkers } from '../queue/queue-workers.js';
 import { type OwnedQueue, openQueue, whenConnected } from '../queue/redis-connection.js';
 import { PurgeService } from './purge.service.js';
@@ -24,9 +25,12 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly workers: QueueWorkers,
     private readonly purges: PurgeService,
+    metrics: MetricsService,
   ) {
     this.owned = openQueue(RETENTION_QUEUE, config, KEEP_JOBS, (message) => this.logger.warn(message));
     this.queue = this.owned.queue;
+    metrics.watchQueue(this.queue);
+    metrics.readRetentionLastRunFrom(async () => (await purges.lastRun())?.finishedAt ?? null);
   }
 
   onApplicationBootstrap() {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { UUID_PATTERN } from '../common/uuid.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { MigrationRecordMissingError } from './apply-errors.js';
 import { type ApplyOutcome, type ApplyReporter, ApplyService } from './apply.service.js';
 import { AttemptsService } from './attempts.service.js';
@@ -22,12 +23,14 @@ export class ApplyProcessor {
     private readonly applyService: ApplyService,
     private readonly attempts: AttemptsService,
     private readonly producer: SchemaApplyProducer,
+    private readonly metrics: MetricsService,
   ) {}
 
   async process(job: Job<ApplyJobData>, token?: string): Promise<ApplyJobResult> {
     const migrationId = job.data.migration_id;
     if (!migrationId) return this.record(job);
     const finalTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    const stopTimer = this.metrics.applyDuration.startTimer();
 
     let outcome: ApplyOutcome;
     try {
@@ -39,6 +42,7 @@ export class ApplyProcessor {
     }
 
     if (outcome.kind === 'wait') {
+      this.logger.debug({ msg: `attempt waits: ${outcome.reason}`, migration_id: migrationId, tenant_id: outcome.tenantId, job_id: job.id });
       await job.log(`waiting: ${outcome.reason}`).catch(() => undefined);
       await job.moveToDelayed(Date.now() + WAIT_RECHECK_MS, token);
       // Re-check once parked: a wake-up sent just before parking would otherwise be lost.
@@ -46,7 +50,17 @@ export class ApplyProcessor {
       throw new DelayedError();
     }
     if (outcome.kind === 'already-ended') return { migration_id: migrationId, status: outcome.status };
-    this.logger.log(`migration ${migrationId} ${outcome.status}`);
+    stopTimer({ status: outcome.status });
+    this.metrics.attempts.inc({ status: outcome.status });
+    if (outcome.status === 'success') this.metrics.statementsApplied.inc(outcome.statements);
+    this.logger.log({
+      msg: `attempt ended ${outcome.status}`,
+      migration_id: migrationId,
+      tenant_id: outcome.tenantId,
+      job_id: job.id,
+      status: outcome.status,
+      ...(outcome.status === 'failed' ? { details: outcome.details } : {}),
+    });
     await this.producer.promote(outcome.waiting).catch(() => undefined);
     return { migration_id: migrationId, status: outcome.status, details: outcome.details };
   }
@@ -65,6 +79,7 @@ export class ApplyProcessor {
     const [acceptance] = await this.attempts.accept([{ tenantSchemaId, appliedBy, migrationId }]);
     if (acceptance.outcome === 'not-found') throw new UnrecoverableError(acceptance.message);
     if (acceptance.outcome === 'conflict' && acceptance.existingId !== migrationId) throw new UnrecoverableError(acceptance.message);
+    this.logger.log({ msg: 'recorded an attempt added without migration_id', migration_id: migrationId, job_id: job.id });
     const enqueued = await this.producer.enqueue([{ migrationId, tenantSchemaId, appliedBy }]);
     if (!enqueued) throw new Error('could not enqueue the recorded attempt'); // retried; the reconciler also covers it
     return { recorded: migrationId };

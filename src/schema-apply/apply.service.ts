@@ -23,11 +23,11 @@ import type { ApplyProgress } from './schema-apply.queue.js';
 
 export type ApplyOutcome =
   /** The attempt ended now; `waiting` are the tenant's other pending attempts, to wake. */
-  | { kind: 'ended'; status: 'success' | 'failed'; details: string; waiting: string[] }
+  | { kind: 'ended'; status: 'success' | 'failed'; details: string; tenantId: string; statements: number; waiting: string[] }
   /** It had ended before (a repeated delivery): nothing was done. */
   | { kind: 'already-ended'; status: MigrationStatus }
   /** The tenant is busy or the previous version is still pending: try again later. */
-  | { kind: 'wait'; reason: string };
+  | { kind: 'wait'; reason: string; tenantId: string };
 
 export interface ApplyReporter {
   progress(progress: ApplyProgress): void;
@@ -87,7 +87,7 @@ export class ApplyService {
       const { rows } = await client.query<{ ended: number; waiting: string[] }>(END_ATTEMPT_SQL, [migrationId, 'failed', reason, attempt.tenant_id]);
       await client.query('COMMIT');
       return rows[0].ended === 1
-        ? { kind: 'ended', status: 'failed', details: reason, waiting: rows[0].waiting }
+        ? { kind: 'ended', status: 'failed', details: reason, tenantId: attempt.tenant_id, statements: 0, waiting: rows[0].waiting }
         : { kind: 'already-ended', status: 'failed' };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -100,7 +100,7 @@ export class ApplyService {
   private async applyInTransaction(client: pg.PoolClient, migrationId: string, reporter: ApplyReporter, finalTry: boolean): Promise<ApplyOutcome> {
     const attempt = (await client.query<LockedAttempt>(LOCK_ATTEMPT_SQL, [migrationId])).rows[0];
     if (!attempt) throw new MigrationRecordMissingError(migrationId);
-    if (!attempt.locked) return { kind: 'wait', reason: `tenant ${attempt.tenant_id} has another attempt running` };
+    if (!attempt.locked) return { kind: 'wait', reason: `tenant ${attempt.tenant_id} has another attempt running`, tenantId: attempt.tenant_id };
 
     const state = (await client.query(ATTEMPT_STATE_SQL, [migrationId, attempt.tenant_id, attempt.version_applied])).rows[0];
     if (state.status !== 'pending') return { kind: 'already-ended', status: state.status };
@@ -111,7 +111,7 @@ export class ApplyService {
       return this.end(client, migrationId, attempt.tenant_id, 'failed', `Version ${version} is already applied (current version ${current}).`);
     }
     if (current < version - 1) {
-      if (state.previous_pending) return { kind: 'wait', reason: `version ${version - 1} is still pending` };
+      if (state.previous_pending) return { kind: 'wait', reason: `version ${version - 1} is still pending`, tenantId: attempt.tenant_id };
       return this.end(
         client,
         migrationId,
@@ -149,14 +149,21 @@ export class ApplyService {
       const details = `Refused: the DDL switched the session to role '${who.rows[0].role}'; nothing was applied.`;
       return this.end(client, migrationId, attempt.tenant_id, 'failed', details);
     }
-    return this.end(client, migrationId, attempt.tenant_id, 'success', summarize(version, statements));
+    return this.end(client, migrationId, attempt.tenant_id, 'success', summarize(version, statements), statements.length);
   }
 
-  private async end(client: pg.PoolClient, migrationId: string, tenantId: string, status: 'success' | 'failed', details: string): Promise<ApplyOutcome> {
+  private async end(
+    client: pg.PoolClient,
+    migrationId: string,
+    tenantId: string,
+    status: 'success' | 'failed',
+    details: string,
+    statements = 0,
+  ): Promise<ApplyOutcome> {
     const { rows } = await client.query<{ ended: number; waiting: string[] }>(END_ATTEMPT_SQL, [migrationId, status, details, tenantId]);
     // Under the tenant lock nothing else ends this record; if something did, commit nothing.
     if (rows[0].ended !== 1) throw new Error(`migration ${migrationId} was ended by someone else while applying`);
-    return { kind: 'ended', status, details, waiting: rows[0].waiting };
+    return { kind: 'ended', status, details, tenantId, statements, waiting: rows[0].waiting };
   }
 }
 

@@ -6,6 +6,7 @@ import { type MigrationRow, recordFromRow } from '../audit/migration-record.row.
 import type { SchemaMigration } from '../audit/schema-migration.entity.js';
 import { ConflictError } from '../common/domain-errors.js';
 import { PG_POOL } from '../database/pg-pool.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { ACCEPT_ATTEMPTS_SQL } from './attempts.sql.js';
 
 export interface AttemptRequest {
@@ -34,6 +35,7 @@ export class AttemptsService {
   constructor(
     @Inject(PG_POOL) private readonly pool: pg.Pool,
     private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
   ) {}
 
   /** Judges and records a batch in one round trip, results in request order. */
@@ -46,7 +48,9 @@ export class AttemptsService {
       requests.map((r) => r.tenantSchemaId),
       requests.map((r) => r.appliedBy ?? null),
     ]);
-    return rows.map((row, i) => judge(row, ids[i]));
+    const judged = rows.map((row, i) => judge(row, ids[i]));
+    this.metrics.attempts.inc({ status: 'pending' }, judged.filter((a) => a.outcome === 'accepted').length);
+    return judged;
   }
 
   /** A new attempt for a failed record whose version is still unapplied. */

@@ -1,10 +1,14 @@
 import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBody, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { MigrationRecordResponse } from '../audit/dto/migration-record.response.js';
 import { toMigrationRecordJson } from '../audit/migration-record.mapper.js';
 import { RequireScope } from '../auth/scopes.decorator.js';
 import { ConflictError, NotFoundError } from '../common/domain-errors.js';
 import { UuidParam } from '../common/uuid.js';
+import { ApiErrorResponses, ApiTokenAuth } from '../docs/api-responses.js';
 import { type Acceptance, AttemptsService } from './attempts.service.js';
 import { BulkMigrationsDto, CreateMigrationDto, RetryMigrationDto, validateBulkItem } from './dto/create-migration.dto.js';
+import { BulkMigrationsResponse } from './dto/bulk-migrations.response.js';
 import { SchemaApplyProducer } from './schema-apply.producer.js';
 
 /** Thrown only for a single attempt; bulk reports the same judgement per item. */
@@ -14,6 +18,8 @@ function accepted(acceptance: Acceptance, tenantSchemaId: string) {
   throw new ConflictError(acceptance.message);
 }
 
+@ApiTags('migrations')
+@ApiTokenAuth('write')
 @Controller('v1/migrations')
 @RequireScope('write')
 export class MigrationsController {
@@ -24,6 +30,16 @@ export class MigrationsController {
 
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Apply a tenant schema definition',
+    description: 'Records a `pending` attempt and enqueues its job (BullMQ queue `schema-apply`); the record ends `success` or `failed`.',
+  })
+  @ApiBody({ type: CreateMigrationDto })
+  @ApiAcceptedResponse({ type: MigrationRecordResponse, description: 'The new pending record' })
+  @ApiErrorResponses([400, 404, 409, 413], {
+    404: 'Unknown tenant schema definition',
+    409: 'That version is already applied for the tenant, or an attempt of it is pending',
+  })
   async create(@Body() dto: CreateMigrationDto) {
     const [acceptance] = await this.attempts.accept([{ tenantSchemaId: dto.tenant_schema_id, appliedBy: dto.applied_by }]);
     const record = accepted(acceptance, dto.tenant_schema_id);
@@ -33,6 +49,13 @@ export class MigrationsController {
 
   @Post('bulk')
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Apply many tenant schema definitions (1 to 1000)',
+    description: 'Each item is judged as `POST /v1/migrations` would (202, 400, 404 or 409); results in request order.',
+  })
+  @ApiBody({ type: BulkMigrationsDto })
+  @ApiAcceptedResponse({ type: BulkMigrationsResponse })
+  @ApiErrorResponses([400, 413], { 400: '`items` missing, not an array, empty or over 1000 items, or an unknown field' })
   async bulk(@Body() dto: BulkMigrationsDto) {
     const judged = dto.items.map(validateBulkItem);
     const valid = judged.flatMap((j) => ('item' in j ? [j.item] : []));
@@ -53,6 +76,14 @@ export class MigrationsController {
 
   @Post(':migration_id/retry')
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({ summary: 'Retry a failed attempt', description: 'Records a new pending attempt for the same definition and enqueues its job.' })
+  @ApiParam({ name: 'migration_id', type: String, format: 'uuid', description: 'The failed attempt' })
+  @ApiBody({ type: RetryMigrationDto, required: false })
+  @ApiAcceptedResponse({ type: MigrationRecordResponse, description: 'The new pending record' })
+  @ApiErrorResponses([400, 404, 409, 413], {
+    404: 'Unknown migration record',
+    409: 'The record is not `failed`, or its version is already applied or pending',
+  })
   async retry(@UuidParam('migration_id') migrationId: string, @Body() dto: RetryMigrationDto) {
     const acceptance = await this.attempts.retry(migrationId, dto.applied_by);
     const record = accepted(acceptance, '');

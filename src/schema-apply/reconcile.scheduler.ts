@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import type { Queue } from 'bullmq';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { type OwnedQueue, openQueue, whenConnected } from '../queue/redis-connection.js';
 import { RECONCILE_JOB, RECONCILE_QUEUE, RECONCILE_SCHEDULER_ID } from './schema-apply.queue.js';
 
@@ -17,9 +18,13 @@ export class ReconcileScheduler implements OnApplicationBootstrap, OnApplication
   private readonly owned: OwnedQueue;
   readonly queue: Queue;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    metrics: MetricsService,
+  ) {
     this.owned = openQueue(RECONCILE_QUEUE, config, KEEP_JOBS, (message) => this.logger.warn(message));
     this.queue = this.owned.queue;
+    metrics.watchQueue(this.queue);
   }
 
   onApplicationBootstrap() {

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import type { Queue } from 'bullmq';
 import type { SchemaMigration } from '../audit/schema-migration.entity.js';
 import { withTimeout } from '../common/with-timeout.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { type OwnedQueue, openQueue } from '../queue/redis-connection.js';
@@ -17,7 +18,7 @@ export class SchemaApplyProducer implements OnApplicationShutdown {
   private readonly owned: OwnedQueue<ApplyJobData>;
   readonly queue: Queue<ApplyJobData>;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, metrics: MetricsService) {
     this.owned = openQueue<ApplyJobData>(
       SCHEMA_APPLY_QUEUE,
       config,
@@ -31,6 +32,7 @@ export class SchemaApplyProducer implements OnApplicationShutdown {
       (message) => this.logger.warn(message),
     );
     this.queue = this.owned.queue;
+    metrics.watchQueue(this.queue);
   }
 
   /**

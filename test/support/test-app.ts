@@ -22,7 +22,7 @@ export interface TestApp {
 
 /** The real AppModule over HTTP, against the run's database and Redis; env overrides per test file. */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const config = loadConfig({ ...process.env, APP_ENV: 'test', API_TOKENS, ...env });
+  const config = loadConfig({ ...process.env, APP_ENV: 'test', API_TOKENS, LOG_LEVEL: 'silent', ...env });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
   configureHttp(app);

@@ -1,0 +1,89 @@
+import { Global, Injectable, Logger, Module } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { withTimeout } from '../common/with-timeout.js';
+
+const JOB_STATES = ['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized', 'waiting-children'] as const;
+
+/** The process's Prometheus metrics. Queues register themselves; their depth is read on scrape. */
+@Injectable()
+export class MetricsService {
+  private readonly logger = new Logger(MetricsService.name);
+  readonly registry = new Registry();
+  private readonly queues: Queue[] = [];
+  private lastRetentionRun: () => Promise<Date | null> = async () => null;
+
+  readonly attempts = new Counter({
+    name: 'bss_migration_attempts_total',
+    help: 'Migration attempts by status: pending when recorded, success or failed when they end',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+  readonly applyDuration = new Histogram({
+    name: 'bss_apply_duration_seconds',
+    help: 'Time one apply took, from taking the job to committing its end',
+    labelNames: ['status'] as const,
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [this.registry],
+  });
+  readonly statementsApplied = new Counter({
+    name: 'bss_statements_applied_total',
+    help: 'Tenant DDL statements committed by successful attempts',
+    registers: [this.registry],
+  });
+  readonly retentionDeleted = new Counter({
+    name: 'bss_retention_deleted_total',
+    help: 'Migration records deleted by retention purges in this process',
+    registers: [this.registry],
+  });
+  readonly httpDuration = new Histogram({
+    name: 'bss_http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+    const service = this;
+    new Gauge({
+      name: 'bss_queue_jobs',
+      help: 'Jobs per queue and state',
+      labelNames: ['queue', 'state'] as const,
+      registers: [this.registry],
+      async collect() {
+        for (const queue of service.queues) {
+          try {
+            const counts = await withTimeout(queue.getJobCounts(...JOB_STATES), 2000, 'Redis did not answer');
+            for (const state of JOB_STATES) this.set({ queue: queue.name, state }, counts[state] ?? 0);
+          } catch (error) {
+            service.logger.warn(`queue depth of ${queue.name} unavailable: ${(error as Error).message}`);
+          }
+        }
+      },
+    });
+    new Gauge({
+      name: 'bss_retention_last_run_timestamp_seconds',
+      help: 'When the last retention purge finished (0 if none yet)',
+      registers: [this.registry],
+      async collect() {
+        const last = await service.lastRetentionRun().catch(() => null);
+        this.set(last ? last.getTime() / 1000 : 0);
+      },
+    });
+  }
+
+  watchQueue(queue: Queue): void {
+    this.queues.push(queue);
+  }
+
+  /** Where the last retention run is kept (the database), so every instance reports the same. */
+  readRetentionLastRunFrom(reader: () => Promise<Date | null>): void {
+    this.lastRetentionRun = reader;
+  }
+}
+
+@Global()
+@Module({ providers: [MetricsService], exports: [MetricsService] })
+export class MetricsCoreModule {}
