@@ -1,16 +1,7 @@
+import { swcOptions } from './test/support/swc-options.js';
+
 /** Native ESM under Node 24 (`--experimental-vm-modules`); SWC strips types and keeps decorators' metadata. */
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      target: 'es2023',
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-      keepClassNames: true,
-    },
-    module: { type: 'es6' },
-  },
-];
+const swc = ['@swc/jest', swcOptions];
 
 export default {
   testEnvironment: 'node',

@@ -1,6 +1,7 @@
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { transformFile } from '@swc/core';
+import { swcOptions } from './swc-options.js';
 
 /**
  * Compiles src/ and migrations/ with SWC into .test-build/, so tests can start real worker
@@ -10,16 +11,7 @@ export async function buildForSpawn(root) {
   const out = join(root, '.test-build');
   for (const dir of ['src', 'migrations']) {
     for (const file of await tsFiles(join(root, dir))) {
-      const { code } = await transformFile(file, {
-        jsc: {
-          target: 'es2023',
-          parser: { syntax: 'typescript', decorators: true },
-          transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-          keepClassNames: true,
-        },
-        module: { type: 'es6' },
-        sourceMaps: false,
-      });
+      const { code } = await transformFile(file, { ...swcOptions, sourceMaps: false });
       const target = join(out, relative(root, file)).replace(/\.ts$/, '.js');
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, code);
