@@ -29,6 +29,7 @@ export class ApplyProcessor {
   async process(job: Job<ApplyJobData>, token?: string): Promise<ApplyJobResult> {
     const migrationId = job.data.migration_id;
     if (!migrationId) return this.record(job);
+    if (!UUID_PATTERN.test(migrationId)) throw new UnrecoverableError('migration_id must be a UUID');
     const finalTry = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const stopTimer = this.metrics.applyDuration.startTimer();
 

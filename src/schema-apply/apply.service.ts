@@ -15,6 +15,7 @@ import {
   END_ATTEMPT_SQL,
   GIVE_UP_LOCK_SQL,
   LEAVE_TENANT_ROLE_SQL,
+  inlineParams,
   LOCK_ATTEMPT_SQL,
   prepareTenantSql,
   tenantRoleName,
@@ -32,6 +33,11 @@ export type ApplyOutcome =
 export interface ApplyReporter {
   progress(progress: ApplyProgress): void;
   log(line: string): void;
+}
+
+interface EndRow {
+  ended: number;
+  waiting: string[];
 }
 
 interface LockedAttempt {
@@ -57,8 +63,13 @@ export class ApplyService {
     const client = await this.pool.connect();
     let broken = false;
     try {
-      await client.query('BEGIN');
-      const outcome = await this.applyInTransaction(client, migrationId, reporter, finalTry);
+      // BEGIN and the lock in one round trip.
+      const [, locked] = (await client.query(
+        `BEGIN; ${inlineParams(LOCK_ATTEMPT_SQL, [migrationId], (v) => client.escapeLiteral(v))}`,
+      )) as unknown as pg.QueryResult<LockedAttempt>[];
+      const attempt = locked.rows[0];
+      if (!attempt) throw new MigrationRecordMissingError(migrationId);
+      const outcome = await this.applyInTransaction(client, migrationId, attempt, reporter, finalTry);
       await client.query(outcome.kind === 'ended' ? 'COMMIT' : 'ROLLBACK');
       return outcome;
     } catch (error) {
@@ -97,9 +108,13 @@ export class ApplyService {
     }
   }
 
-  private async applyInTransaction(client: pg.PoolClient, migrationId: string, reporter: ApplyReporter, finalTry: boolean): Promise<ApplyOutcome> {
-    const attempt = (await client.query<LockedAttempt>(LOCK_ATTEMPT_SQL, [migrationId])).rows[0];
-    if (!attempt) throw new MigrationRecordMissingError(migrationId);
+  private async applyInTransaction(
+    client: pg.PoolClient,
+    migrationId: string,
+    attempt: LockedAttempt,
+    reporter: ApplyReporter,
+    finalTry: boolean,
+  ): Promise<ApplyOutcome> {
     if (!attempt.locked) return { kind: 'wait', reason: `tenant ${attempt.tenant_id} has another attempt running`, tenantId: attempt.tenant_id };
 
     const state = (await client.query(ATTEMPT_STATE_SQL, [migrationId, attempt.tenant_id, attempt.version_applied])).rows[0];
@@ -143,13 +158,18 @@ export class ApplyService {
       reporter.progress({ applied: statement.ordinal, total: statements.length });
       reporter.log(`statement ${statement.ordinal} of ${statements.length} applied: ${preview(statement)}`);
     }
-    const [who] = (await client.query(LEAVE_TENANT_ROLE_SQL)) as unknown as pg.QueryResult<{ role: string }>[];
+    // Back to the service's role and the record's success in one round trip; if the DDL had
+    // switched roles, the savepoint takes both back and the attempt fails instead.
+    const details = summarize(version, statements);
+    const [who, , ended] = (await client.query(
+      `${LEAVE_TENANT_ROLE_SQL}; ${inlineParams(END_ATTEMPT_SQL, [migrationId, 'success', details, attempt.tenant_id], (v) => client.escapeLiteral(v))}`,
+    )) as unknown as pg.QueryResult[];
     if (who.rows[0].role !== tenantRoleName(schema)) {
       await client.query('ROLLBACK TO SAVEPOINT tenant_ddl');
-      const details = `Refused: the DDL switched the session to role '${who.rows[0].role}'; nothing was applied.`;
-      return this.end(client, migrationId, attempt.tenant_id, 'failed', details);
+      const refused = `Refused: the DDL switched the session to role '${who.rows[0].role}'; nothing was applied.`;
+      return this.end(client, migrationId, attempt.tenant_id, 'failed', refused);
     }
-    return this.end(client, migrationId, attempt.tenant_id, 'success', summarize(version, statements), statements.length);
+    return this.ended(migrationId, attempt.tenant_id, 'success', details, statements.length, ended.rows[0]);
   }
 
   private async end(
@@ -160,10 +180,14 @@ export class ApplyService {
     details: string,
     statements = 0,
   ): Promise<ApplyOutcome> {
-    const { rows } = await client.query<{ ended: number; waiting: string[] }>(END_ATTEMPT_SQL, [migrationId, status, details, tenantId]);
+    const { rows } = await client.query<EndRow>(END_ATTEMPT_SQL, [migrationId, status, details, tenantId]);
+    return this.ended(migrationId, tenantId, status, details, statements, rows[0]);
+  }
+
+  private ended(migrationId: string, tenantId: string, status: 'success' | 'failed', details: string, statements: number, row: EndRow): ApplyOutcome {
     // Under the tenant lock nothing else ends this record; if something did, commit nothing.
-    if (rows[0].ended !== 1) throw new Error(`migration ${migrationId} was ended by someone else while applying`);
-    return { kind: 'ended', status, details, tenantId, statements, waiting: rows[0].waiting };
+    if (row.ended !== 1) throw new Error(`migration ${migrationId} was ended by someone else while applying`);
+    return { kind: 'ended', status, details, tenantId, statements, waiting: row.waiting };
   }
 }
 

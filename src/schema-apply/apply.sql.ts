@@ -76,3 +76,11 @@ export function prepareTenantSql(schema: string, timeouts: { lockTimeoutMs: numb
 
 /** After the DDL: who it ran as (must still be the tenant's role), then back to the service's role. */
 export const LEAVE_TENANT_ROLE_SQL = 'SELECT current_user AS role; RESET ROLE';
+
+/**
+ * Inlines `$n` parameters as escaped literals, so that a statement can share one round trip
+ * with others (the simple query protocol takes no parameters).
+ */
+export function inlineParams(sql: string, values: string[], escapeLiteral: (value: string) => string): string {
+  return sql.replace(/\$(\d+)/g, (_, n: string) => escapeLiteral(values[Number(n) - 1]));
+}
