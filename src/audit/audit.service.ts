@@ -1,9 +1,11 @@
-import { EntityManager } from '@mikro-orm/postgresql';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type pg from 'pg';
 import { NotFoundError } from '../common/domain-errors.js';
+import { PG_POOL } from '../database/pg-pool.js';
 import { decodeCursor, encodeCursor } from './history-cursor.js';
 import { tenantHistorySql } from './history.sql.js';
-import { type MigrationStatus, SchemaMigration } from './schema-migration.entity.js';
+import { type MigrationRow, recordFromRow } from './migration-record.row.js';
+import type { MigrationStatus, SchemaMigration } from './schema-migration.entity.js';
 
 export interface HistoryPage {
   items: SchemaMigration[];
@@ -16,60 +18,62 @@ export interface SchemaVersion {
   appliedAt: Date | null;
 }
 
-/** Reads of the schema_migrations audit log. */
+/** Reads of the schema_migrations audit log: plain SQL on `pg`, the hot path of the API. */
 @Injectable()
 export class AuditService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
 
   async findById(migrationId: string): Promise<SchemaMigration> {
-    const record = await this.em.findOne(SchemaMigration, { migrationId });
-    if (!record) throw new NotFoundError('migration', migrationId);
-    return record;
+    const { rows } = await this.pool.query<MigrationRow>({
+      name: 'migration_by_id',
+      text: 'SELECT * FROM business_store_service.schema_migrations WHERE migration_id = $1',
+      values: [migrationId],
+    });
+    if (!rows[0]) throw new NotFoundError('migration', migrationId);
+    return recordFromRow(rows[0]);
   }
 
   /** A tenant's attempts, newest first, a page at a time. */
   async tenantHistory(tenantId: string, query: { limit: number; status?: MigrationStatus; cursor?: string }): Promise<HistoryPage> {
     const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
-    const { sql, params } = tenantHistorySql(tenantId, { ...query, cursor });
-    const rows = await this.em.getConnection().execute<Record<string, unknown>[]>(sql, params);
+    const { name, sql, params } = tenantHistorySql(tenantId, { ...query, cursor });
+    const { rows } = await this.pool.query<MigrationRow & { cursor_created_at: string }>({ name, text: sql, values: params });
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((row) => this.em.map(SchemaMigration, row)),
-      nextCursor:
-        rows.length > query.limit
-          ? encodeCursor({ createdAt: String(last.cursor_created_at), migrationId: String(last.migration_id) })
-          : null,
+      items: page.map(recordFromRow),
+      nextCursor: rows.length > query.limit ? encodeCursor({ createdAt: last.cursor_created_at, migrationId: last.migration_id }) : null,
     };
   }
 
   /** Every attempt at one definition, newest first; 404 when the definition does not exist. */
   async forTenantSchema(schemaId: string, status?: MigrationStatus): Promise<SchemaMigration[]> {
-    const rows = await this.em.getConnection().execute<Record<string, unknown>[]>(
+    const { rows } = await this.pool.query<MigrationRow>(
       `SELECT m.*
        FROM business_store_service.tenant_schemas s
        LEFT JOIN business_store_service.schema_migrations m
-         ON m.tenant_schema_id = s.schema_id ${status ? 'AND m.status = ?' : ''}
-       WHERE s.schema_id = ?
+         ON m.tenant_schema_id = s.schema_id AND ($2::text IS NULL OR m.status = $2)
+       WHERE s.schema_id = $1
        ORDER BY m.created_at DESC, m.migration_id DESC`,
-      status ? [status, schemaId] : [schemaId],
+      [schemaId, status ?? null],
     );
     if (rows.length === 0) throw new NotFoundError('tenant schema', schemaId);
-    return rows.filter((row) => row.migration_id !== null).map((row) => this.em.map(SchemaMigration, row));
+    return rows.filter((row) => row.migration_id !== null).map(recordFromRow);
   }
 
   /** Versions apply in order, so the highest successful attempt is the current version. */
   async schemaVersion(tenantId: string): Promise<SchemaVersion> {
-    const [row] = await this.em.getConnection().execute<{ migration_id: string; version_applied: number; updated_at: Date }[]>(
+    const { rows } = await this.pool.query<{ migration_id: string; version_applied: number; updated_at: Date }>(
       `SELECT migration_id, version_applied, updated_at
        FROM business_store_service.schema_migrations
-       WHERE tenant_id = ? AND status = 'success'
+       WHERE tenant_id = $1 AND status = 'success'
        ORDER BY version_applied DESC
        LIMIT 1`,
       [tenantId],
     );
+    const row = rows[0];
     return row
-      ? { currentVersion: row.version_applied, migrationId: row.migration_id, appliedAt: new Date(row.updated_at) }
+      ? { currentVersion: row.version_applied, migrationId: row.migration_id, appliedAt: row.updated_at }
       : { currentVersion: 0, migrationId: null, appliedAt: null };
   }
 }

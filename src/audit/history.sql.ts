@@ -8,20 +8,21 @@ import type { MigrationStatus } from './schema-migration.entity.js';
  */
 export function tenantHistorySql(tenantId: string, page: { limit: number; status?: MigrationStatus; cursor?: HistoryCursor }) {
   const params: unknown[] = [tenantId];
-  let where = 'tenant_id = ?';
+  const where = ['tenant_id = $1'];
   if (page.status) {
-    where += ' AND status = ?';
     params.push(page.status);
+    where.push(`status = $${params.length}`);
   }
   if (page.cursor) {
-    where += ' AND (created_at, migration_id) < (?::timestamptz, ?::uuid)';
     params.push(page.cursor.createdAt, page.cursor.migrationId);
+    where.push(`(created_at, migration_id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
   }
   params.push(page.limit + 1);
   const sql = `SELECT *, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_created_at
 FROM business_store_service.schema_migrations
-WHERE ${where}
+WHERE ${where.join(' AND ')}
 ORDER BY created_at DESC, migration_id DESC
-LIMIT ?`;
-  return { sql, params };
+LIMIT $${params.length}`;
+  // Four shapes of query, each prepared once per connection.
+  return { name: `tenant_history_${page.status ? 's' : ''}${page.cursor ? 'c' : ''}`, sql, params };
 }
