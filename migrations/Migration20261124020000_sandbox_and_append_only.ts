@@ -89,9 +89,11 @@ export class Migration20261124020000_sandbox_and_append_only extends Migration {
       LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
       DECLARE deleted integer;
       BEGIN
+        -- = ANY(ARRAY(...)) keeps every batch on the primary key; IN (...) turns into a hash
+        -- join that scans the whole table once batches reach a few thousand rows.
         DELETE FROM business_store_service.schema_migrations m
-        WHERE m.migration_id IN (
-          SELECT p.migration_id FROM business_store_service.purgeable_schema_migrations(p_cutoff) p LIMIT p_limit);
+        WHERE m.migration_id = ANY (ARRAY(
+          SELECT p.migration_id FROM business_store_service.purgeable_schema_migrations(p_cutoff) p LIMIT p_limit));
         GET DIAGNOSTICS deleted = ROW_COUNT;
         RETURN deleted;
       END $$`);

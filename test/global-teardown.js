@@ -6,8 +6,16 @@ export default async function globalTeardown() {
   const url = new URL(process.env.DATABASE_URL);
   const name = url.pathname.slice(1);
   url.pathname = '/postgres';
+  // Tenant roles are cluster-wide: find this run's before its database goes, drop them after.
+  const run = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await run.connect();
+  const { rows } = await run.query(`SELECT nspowner::regrole::text AS role FROM pg_namespace WHERE nspname LIKE 'tenant\\_%'`);
+  await run.end();
   const admin = new pg.Client({ connectionString: url.toString() });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(name)} WITH (FORCE)`);
+  for (const { role } of rows) {
+    if (role.startsWith('bss_tenant_')) await admin.query(`DROP ROLE IF EXISTS ${admin.escapeIdentifier(role)}`).catch(() => undefined);
+  }
   await admin.end();
 }
