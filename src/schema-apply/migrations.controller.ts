@@ -86,7 +86,9 @@ export class MigrationsController {
   })
   async retry(@UuidParam('migration_id') migrationId: string, @Body() dto: RetryMigrationDto) {
     const acceptance = await this.attempts.retry(migrationId, dto.applied_by);
-    const record = accepted(acceptance, '');
+    // The definition exists (the failed record references it), so only a conflict is possible.
+    if (acceptance.outcome !== 'accepted') throw new ConflictError(acceptance.message);
+    const record = acceptance.record;
     await this.producer.enqueue([record]);
     return toMigrationRecordJson(record);
   }
