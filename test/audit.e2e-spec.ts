@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { insertMigrationRecord } from './factories/migration-record.factory.js';
 import { insertTenantSchema } from './factories/tenant-schema.factory.js';
-import { testPool } from './support/db.js';
-import { bearer, createTestApp, type TestApp, TOKENS } from './support/test-app.js';
+import { bearer, TOKENS } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
 
 const RECORD_FIELDS = [
   'migration_id',
@@ -18,17 +18,10 @@ const RECORD_FIELDS = [
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 describe('audit log reads', () => {
-  const db = testPool();
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-    await db.end();
-  });
+  const suite = useTestApp();
+  const { db } = suite;
 
-  const get = (path: string) => t.http().get(path).set(bearer(TOKENS.reader));
+  const get = (path: string) => suite.t.http().get(path).set(bearer(TOKENS.reader));
 
   it('returns one record as exactly the seed\'s nine fields, timestamps in UTC', async () => {
     const schema = await insertTenantSchema(db, { version: 3 });

@@ -1,21 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { testPool } from './support/db.js';
-import { bearer, createTestApp, type TestApp, TOKENS } from './support/test-app.js';
+import { bearer, TOKENS } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
 
 describe('bad input gets a 4xx that names the problem, and stores nothing', () => {
-  const db = testPool();
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-    await db.end();
-  });
+  const suite = useTestApp();
+  const { db } = suite;
 
   const count = async () => Number((await db.query('SELECT count(*) FROM business_store_service.tenant_schemas')).rows[0].count);
   const postRaw = (body: string, type = 'application/json') =>
-    t.http().post('/v1/tenant-schemas').set(bearer(TOKENS.writer)).set('Content-Type', type).send(body);
+    suite.t.http().post('/v1/tenant-schemas').set(bearer(TOKENS.writer)).set('Content-Type', type).send(body);
 
   it('answers 400 for malformed JSON', async () => {
     const before = await count();
@@ -57,13 +50,13 @@ describe('bad input gets a 4xx that names the problem, and stores nothing', () =
       ['/v1/migrations/null', 'migration_id'],
     ];
     for (const [path, name] of paths) {
-      const res = await t.http().get(path).set(bearer(TOKENS.reader)).expect(400);
+      const res = await suite.t.http().get(path).set(bearer(TOKENS.reader)).expect(400);
       expect(res.body.message).toMatch(new RegExp(`^${name} must be a UUID`));
     }
   });
 
   it('answers 404 in Nest\'s shape for an unknown route', async () => {
-    const res = await t.http().get('/v1/nothing-here').set(bearer(TOKENS.reader)).expect(404);
+    const res = await suite.t.http().get('/v1/nothing-here').set(bearer(TOKENS.reader)).expect(404);
     expect(res.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
   });
 });

@@ -1,9 +1,9 @@
 import { createServer } from 'node:net';
 import { defineVersions, ended, requestApply } from './factories/api.factory.js';
-import { testPool } from './support/db.js';
-import { API_TOKENS, bearer, createTestApp, type TestApp, TOKENS } from './support/test-app.js';
+import { API_TOKENS, bearer, TOKENS } from './support/test-app.js';
 import { waitFor } from './support/wait-for.js';
 import { startWorker, workerReady } from './support/worker-process.js';
+import { useTestApp } from './support/use-test-app.js';
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -14,23 +14,16 @@ const freePort = () =>
   });
 
 describe('GET /metrics', () => {
-  const db = testPool();
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-    await db.end();
-  });
+  const suite = useTestApp();
+  const { db } = suite;
 
   it('serves Prometheus text without a token, covering attempts, applies, queues, retention, HTTP and the process', async () => {
-    const { tenantId, schemaIds } = await defineVersions(t, ['CREATE TABLE m1 (id int); CREATE TABLE m2 (id int)']);
-    expect((await ended(db, (await requestApply(t, schemaIds[0])).migration_id)).status).toBe('success');
-    await t.http().get(`/v1/tenants/${tenantId}/migrations`).set(bearer(TOKENS.reader)).expect(200);
-    await t.http().post('/v1/retention/purge').set(bearer(TOKENS.admin)).expect(200);
+    const { tenantId, schemaIds } = await defineVersions(suite.t, ['CREATE TABLE m1 (id int); CREATE TABLE m2 (id int)']);
+    expect((await ended(db, (await requestApply(suite.t, schemaIds[0])).migration_id)).status).toBe('success');
+    await suite.t.http().get(`/v1/tenants/${tenantId}/migrations`).set(bearer(TOKENS.reader)).expect(200);
+    await suite.t.http().post('/v1/retention/purge').set(bearer(TOKENS.admin)).expect(200);
 
-    const res = await t.http().get('/metrics').expect(200);
+    const res = await suite.t.http().get('/metrics').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     const text = res.text;
     const value = (pattern: RegExp) => Number(pattern.exec(text)?.[1] ?? NaN);

@@ -5,6 +5,7 @@ import { LEGIT } from './corpus/legit-ddl.js';
 import { defineVersions, ended, requestApply, tablesOf, tenantSchema } from './factories/api.factory.js';
 import { testPool } from './support/db.js';
 import { bearer, createTestApp, type TestApp, TOKENS } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
 
 const tenantRole = (tenantId: string) => `bss_${tenantSchema(tenantId)}`;
 
@@ -140,15 +141,8 @@ describe('tenant DDL stays inside its tenant', () => {
 });
 
 describe('legitimate DDL from real applications', () => {
-  const db = testPool();
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp();
-  });
-  afterAll(async () => {
-    await t.close();
-    await db.end();
-  });
+  const suite = useTestApp();
+  const { db } = suite;
 
   it('has at least 40 statements in the corpus', async () => {
     const { parseDdl } = await import('../src/ddl/parse-ddl.js');
@@ -160,11 +154,11 @@ describe('legitimate DDL from real applications', () => {
   it.each(LEGIT)('accepts and applies every version of $name', async ({ versions }) => {
     const tenantId = randomUUID();
     const { schemaIds } = await defineVersions(
-      t,
+      suite.t,
       versions.map((v) => v.replaceAll('{{self}}', tenantSchema(tenantId))),
       tenantId,
     );
-    const res = await t
+    const res = await suite.t
       .http()
       .post('/v1/migrations/bulk')
       .set(bearer(TOKENS.writer))
@@ -174,7 +168,7 @@ describe('legitimate DDL from real applications', () => {
       const record = await ended(db, r.migration_id, 30_000);
       expect({ status: record.status, details: record.details }).toMatchObject({ status: 'success', details: expect.stringMatching(/^Applied schema version \d+\. /) });
     }
-    const version = await t.http().get(`/v1/tenants/${tenantId}/schema-version`).set(bearer(TOKENS.reader)).expect(200);
+    const version = await suite.t.http().get(`/v1/tenants/${tenantId}/schema-version`).set(bearer(TOKENS.reader)).expect(200);
     expect(version.body.current_version).toBe(versions.length);
     expect((await tablesOf(db, tenantId)).length).toBeGreaterThan(0);
   }, 60_000);
