@@ -11,6 +11,7 @@ import {
   round,
   type Row,
   runConcurrent,
+  serverCpuSeconds,
   SM,
   sleep,
   startService,
@@ -49,11 +50,12 @@ async function throughService(db: BenchDb, pool: pg.Pool, n: number, topology: T
   const prefix = `bss_bench_fanout_${randomBytes(3).toString('hex')}`;
   const defs = await newDefinitions(pool, n);
   tenantIds.push(...defs.map((d) => d.tenant_id)); // their roles are dropped at the end
-  const appliedBy = `bench-fanout-${topology}`;
+  const appliedBy = `bench-fanout-${topology}-${prefix.slice(-6)}`;
   const service = await startService(db, prefix, topology);
   try {
     const t0 = Date.now();
-    const cpu0 = service.cpuSeconds();
+    const cpu0 = service.cpuTimes();
+    const servers0 = serverCpuSeconds();
     for (let i = 0; i < defs.length; i += BULK_MAX) {
       const items = defs.slice(i, i + BULK_MAX).map((d) => ({ tenant_schema_id: d.schema_id, applied_by: appliedBy }));
       const res = await request(service.port, 'POST', '/v1/migrations/bulk', { token: TOKENS.write, json: { items } });
@@ -78,7 +80,11 @@ async function throughService(db: BenchDb, pool: pg.Pool, n: number, topology: T
       throw new Error(`${state.failed} of ${n} records failed, e.g. ${rows[0].details}`);
     }
     const seconds = (state.last.getTime() - t0) / 1000;
-    const cpu = service.cpuSeconds() - cpu0;
+    const cpu1 = service.cpuTimes();
+    const servers = serverCpuMsPerTenant(servers0, n);
+    const user = cpu1.user - cpu0.user;
+    const system = cpu1.system - cpu0.system;
+    const cpu = user + system;
     return {
       topology: service.describe,
       tenants: n,
@@ -87,6 +93,8 @@ async function throughService(db: BenchDb, pool: pg.Pool, n: number, topology: T
       tenants_per_s: round(n / seconds, 1),
       service_cpu_cores: round(cpu / ((Date.now() - t0) / 1000)),
       service_cpu_ms_per_tenant: round((cpu * 1000) / n),
+      service_system_cpu_share: round(system / cpu),
+      ...servers,
     };
   } finally {
     await service.stop();
@@ -102,6 +110,7 @@ async function throughService(db: BenchDb, pool: pg.Pool, n: number, topology: T
 async function baseline(pool: pg.Pool, n: number, withRole: boolean, tenantIds: string[]) {
   const defs = await newDefinitions(pool, n);
   if (withRole) tenantIds.push(...defs.map((d) => d.tenant_id));
+  const servers0 = serverCpuSeconds();
   const { seconds, clientCpu } = await runConcurrent(WORKER_CONCURRENCY, n, async (i) => {
     const { schema_id, tenant_id } = defs[i];
     const schema = `tenant_${tenant_id.replaceAll('-', '')}`;
@@ -141,6 +150,16 @@ async function baseline(pool: pg.Pool, n: number, withRole: boolean, tenantIds: 
     seconds: round(seconds, 3),
     tenants_per_s: round(n / seconds, 1),
     client_cpu_ms_per_tenant: round((clientCpu * seconds * 1000) / n),
+    ...serverCpuMsPerTenant(servers0, n),
+  };
+}
+
+/** PostgreSQL's and Redis' CPU since `before`, per tenant: on 2 cores every process competes for the same CPU. */
+function serverCpuMsPerTenant(before: { postgres: number; redis: number }, n: number) {
+  const now = serverCpuSeconds();
+  return {
+    postgres_cpu_ms_per_tenant: round(((now.postgres - before.postgres) * 1000) / n),
+    redis_cpu_ms_per_tenant: round(((now.redis - before.redis) * 1000) / n),
   };
 }
 
@@ -158,17 +177,19 @@ export async function fanout(): Promise<{ rows: Row[]; result: unknown }> {
     const before = await baseline(pool, n, false, tenantIds);
     console.log(
       `  baseline (pg, ${WORKER_CONCURRENCY} connections), before the service: ${before.seconds} s, ${before.tenants_per_s} tenants/s; ` +
-        `client CPU ${before.client_cpu_ms_per_tenant} ms per tenant`,
+        `CPU per tenant: client ${before.client_cpu_ms_per_tenant} ms, PostgreSQL ${before.postgres_cpu_ms_per_tenant} ms`,
     );
     const services = [];
     for (const topology of topologies) {
       await sleep(1000);
       const svc = await throughService(db, pool, n, topology, tenantIds);
       services.push(svc);
-      console.log(`  service (${svc.topology}): bulk requests ${svc.request_ms} ms, last success after ${svc.seconds} s, ${svc.tenants_per_s} tenants/s; service CPU ${svc.service_cpu_cores} cores, ${svc.service_cpu_ms_per_tenant} ms per tenant`);
+      console.log(`  service (${svc.topology}): bulk requests ${svc.request_ms} ms, last success after ${svc.seconds} s, ${svc.tenants_per_s} tenants/s; service CPU ${svc.service_cpu_cores} cores; ` +
+          `CPU per tenant: service ${svc.service_cpu_ms_per_tenant} ms (${Math.round(svc.service_system_cpu_share * 100)}% in the kernel), ` +
+          `PostgreSQL ${svc.postgres_cpu_ms_per_tenant} ms, Redis ${svc.redis_cpu_ms_per_tenant} ms`);
     }
     const after = await baseline(pool, n, false, tenantIds);
-    console.log(`  baseline, after the service: ${after.seconds} s, ${after.tenants_per_s} tenants/s`);
+    console.log(`  baseline, after the service: ${after.seconds} s, ${after.tenants_per_s} tenants/s; PostgreSQL CPU ${after.postgres_cpu_ms_per_tenant} ms per tenant`);
     const base = { tenants_per_s: round((2 * n) / (before.seconds + after.seconds), 1) };
     const withRole = await baseline(pool, n, true, tenantIds);
     console.log(`  baseline + tenant role as the service does (info only): ${withRole.seconds} s, ${withRole.tenants_per_s} tenants/s`);

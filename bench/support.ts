@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -108,17 +108,53 @@ export interface Service {
   describe: string;
   /** CPU seconds (user + system) its processes have used so far, from /proc; NaN where unavailable. */
   cpuSeconds(): number;
+  /** The same, split into user and system (kernel) time. */
+  cpuTimes(): CpuTimes;
   stop(): Promise<void>;
 }
 
-function procCpuSeconds(pid: number | undefined): number {
+export interface CpuTimes {
+  user: number;
+  system: number;
+}
+
+function procCpuTimes(pid: number | undefined): CpuTimes {
   try {
     // Fields after the command name: utime and stime are the 12th and 13th, in clock ticks (100/s on Linux).
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
   } catch {
-    return NaN;
+    return { user: NaN, system: NaN };
   }
+}
+
+/**
+ * CPU seconds PostgreSQL and Redis have used so far on this host, from /proc: every postgres and
+ * redis-server process, plus what the postmaster collected from backends that have exited.
+ * Meaningful only when both run on this machine.
+ */
+export function serverCpuSeconds(): { postgres: number; redis: number } {
+  const total = { postgres: 0, redis: 0 };
+  let pids: string[] = [];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return total;
+  }
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const key = comm === 'postgres' ? 'postgres' : comm === 'redis-server' ? 'redis' : null;
+      if (!key) continue;
+      // utime, stime, cutime, cstime: fields 14-17, in clock ticks.
+      const [utime, stime, cutime, cstime] = stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(11, 15).map(Number);
+      total[key] += (utime + stime + cutime + cstime) / 100;
+    } catch {
+      // the process ended between readdir and read
+    }
+  }
+  return total;
 }
 
 async function freePort(): Promise<number> {
@@ -136,7 +172,8 @@ function spawnService(env: Record<string, string>): { child: ChildProcess; outpu
   let output = '';
   // BENCH_SERVICE_NODE_OPTIONS, e.g. `--cpu-prof --cpu-prof-dir=bench/results/profiles`, to profile the service.
   const nodeOptions = process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {};
-  const child = spawn(process.execPath, [`${ROOT}dist/src/main.js`], {
+  // As `npm start` runs it: see the README on --liftoff-only.
+  const child = spawn(process.execPath, ['--liftoff-only', `${ROOT}dist/src/main.js`], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...nodeOptions, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -190,10 +227,16 @@ export async function startService(db: BenchDb, prefix: string, topology: Topolo
     await stop();
     throw error;
   }
+  const cpuTimes = (): CpuTimes =>
+    procs.map((p) => procCpuTimes(p.child.pid)).reduce((sum, t) => ({ user: sum.user + t.user, system: sum.system + t.system }), { user: 0, system: 0 });
   return {
     port,
     describe: { all: '1 process APP_ROLE=all', split: '2 processes APP_ROLE=api + worker', api: '1 process APP_ROLE=api' }[topology],
-    cpuSeconds: () => procs.reduce((sum, p) => sum + procCpuSeconds(p.child.pid), 0),
+    cpuTimes,
+    cpuSeconds() {
+      const { user, system } = cpuTimes();
+      return user + system;
+    },
     async stop() {
       unregister();
       await stop();

@@ -10,7 +10,8 @@ export interface WorkerProcess {
 /** Starts the real service as a separate `APP_ROLE=worker` process on the run's database and queue prefix. */
 export function startWorker(env: Record<string, string> = {}): WorkerProcess {
   let output = '';
-  const child = spawn(process.execPath, [join(process.env.TEST_BUILD_DIR!, 'src/main.js')], {
+  // As `npm start` runs it (see the README on --liftoff-only).
+  const child = spawn(process.execPath, ['--liftoff-only', join(process.env.TEST_BUILD_DIR!, 'src/main.js')], {
     env: {
       PATH: process.env.PATH,
       DATABASE_URL: process.env.DATABASE_URL,
