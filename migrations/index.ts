@@ -3,6 +3,7 @@ import { Migration20261124000000_audit_log } from './Migration20261124000000_aud
 import { Migration20261124010000_attempt_uniqueness } from './Migration20261124010000_attempt_uniqueness.js';
 import { Migration20261124020000_sandbox_and_append_only } from './Migration20261124020000_sandbox_and_append_only.js';
 import { Migration20261124030000_retention_runs } from './Migration20261124030000_retention_runs.js';
+import { Migration20261124040000_apply_functions } from './Migration20261124040000_apply_functions.js';
 
 /** Every migration, in order. Listed explicitly so the built service and the tests run the same set. */
 export const migrationsList: MigrationObject[] = [
@@ -10,4 +11,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261124010000_attempt_uniqueness', class: Migration20261124010000_attempt_uniqueness },
   { name: 'Migration20261124020000_sandbox_and_append_only', class: Migration20261124020000_sandbox_and_append_only },
   { name: 'Migration20261124030000_retention_runs', class: Migration20261124030000_retention_runs },
+  { name: 'Migration20261124040000_apply_functions', class: Migration20261124040000_apply_functions },
 ];

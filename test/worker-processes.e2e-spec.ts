@@ -36,7 +36,14 @@ describe('worker processes', () => {
     await db.end();
   });
 
-  const progressOf = async (jobId: string) => ((await queue.getJob(jobId))?.progress ?? {}) as { applied?: number };
+  /** Whether a statement containing `text` is running now (the apply is mid-way through it). */
+  const running = async (text: string) =>
+    ((
+      await db.query(
+        `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid() AND strpos(query, $1) > 0`,
+        [text],
+      )
+    ).rowCount ?? 0) > 0;
 
   it('runs one attempt per tenant at a time across two processes, while tenants run in parallel', async () => {
     // One job at a time per process, so a blocked apply pins its process and other work must go to the other.
@@ -92,7 +99,7 @@ describe('worker processes', () => {
        CREATE TABLE after_sleep (id int)`,
     ]);
     const { migration_id } = await requestApply(t, schemaIds[0]);
-    await waitFor('statement 1 to be applied', async () => ((await progressOf(migration_id)).applied ?? 0) >= 1);
+    await waitFor('statement 2 to be running', async () => running('INSERT INTO slow_log'));
     first.child.kill('SIGKILL');
     await first.exited;
     const during = await db.query('SELECT status FROM business_store_service.schema_migrations WHERE migration_id = $1', [migration_id]);
@@ -116,7 +123,7 @@ describe('worker processes', () => {
        CREATE TABLE graceful_done (id int)`,
     ]);
     const { migration_id } = await requestApply(t, schemaIds[0]);
-    await waitFor('statement 1 to be applied', async () => ((await progressOf(migration_id)).applied ?? 0) >= 1);
+    await waitFor('statement 2 to be running', async () => running('INSERT INTO graceful'));
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
     // No other worker runs: the stopping process itself finished the attempt.

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { type DestinationStream, destination } from 'pino';
 import type { AppConfig } from '../config/app-config.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -11,16 +12,26 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
  * (taken from X-Request-Id when sane), and no secret: credentials are redacted.
  */
 export function loggingModule(config: AppConfig): DynamicModule {
-  return LoggerModule.forRoot({
-    pinoHttp: {
-      level: config.logLevel,
-      genReqId: (req: IncomingMessage) => {
-        const given = req.headers['x-request-id'];
-        return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-      },
-      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'], censor: '[Redacted]' },
-      autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/metrics' },
-      ...(config.env === 'development' ? { transport: { target: 'pino-pretty', options: { singleLine: true } } } : {}),
+  const options = {
+    level: config.logLevel,
+    genReqId: (req: IncomingMessage) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
-  });
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'], censor: '[Redacted]' },
+    autoLogging: { ignore: (req: IncomingMessage) => req.url === '/health' || req.url === '/metrics' },
+  };
+  if (config.env === 'development') {
+    return LoggerModule.forRoot({ pinoHttp: { ...options, transport: { target: 'pino-pretty', options: { singleLine: true } } } });
+  }
+  return LoggerModule.forRoot({ pinoHttp: [options, stdout()] });
+}
+
+/**
+ * Lines logged while a write is under way go out together in the next one, instead of one
+ * synchronous write per line (a syscall per attempt in a fan-out). Pino flushes what is
+ * buffered on exit; only a SIGKILL can lose the last lines.
+ */
+function stdout(): DestinationStream {
+  return destination({ dest: 1, sync: false });
 }

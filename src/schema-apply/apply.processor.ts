@@ -4,8 +4,9 @@ import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { UUID_PATTERN } from '../common/uuid.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { MigrationRecordMissingError } from './apply-errors.js';
-import { type ApplyOutcome, type ApplyReporter, ApplyService } from './apply.service.js';
+import { type ApplyOutcome, ApplyService } from './apply.service.js';
 import { AttemptsService } from './attempts.service.js';
+import { JobReporter } from './job-reporter.js';
 import type { ApplyJobData } from './schema-apply.queue.js';
 import { SchemaApplyProducer } from './schema-apply.producer.js';
 
@@ -34,12 +35,15 @@ export class ApplyProcessor {
     const stopTimer = this.metrics.applyDuration.startTimer();
 
     let outcome: ApplyOutcome;
+    const reporter = new JobReporter(job);
     try {
-      outcome = await this.applyService.apply(migrationId, reporterFor(job), finalTry);
+      outcome = await this.applyService.apply(migrationId, reporter, finalTry);
     } catch (error) {
       if (error instanceof MigrationRecordMissingError) throw new UnrecoverableError(error.message);
       if (!finalTry) throw error; // BullMQ retries with backoff; the record stays pending
       outcome = await this.applyService.giveUp(migrationId, `Gave up after ${job.attemptsMade + 1} tries: ${(error as Error).message}`);
+    } finally {
+      reporter.flush();
     }
 
     if (outcome.kind === 'wait') {
@@ -92,12 +96,4 @@ export function migrationIdForJob(job: Pick<Job, 'id' | 'timestamp' | 'queueQual
   const hex = createHash('sha256').update(`${job.queueQualifiedName}|${job.id}|${job.timestamp}`).digest('hex');
   const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
-
-/** Progress and log lines go to Redis without holding up the apply; losing one is harmless. */
-function reporterFor(job: Job<ApplyJobData>): ApplyReporter {
-  return {
-    progress: (progress) => void job.updateProgress(progress).catch(() => undefined),
-    log: (line) => void job.log(line).catch(() => undefined),
-  };
 }

@@ -5,18 +5,18 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { PG_POOL } from '../database/pg-pool.js';
 import { checkAllowed, DdlRejectedError, TooManyStatementsError } from '../ddl/allow-list.js';
-import { type ParsedStatement, parseDdl } from '../ddl/parse-ddl.js';
+import { parseDdlCached } from '../ddl/parse-cache.js';
+import type { ParsedStatement } from '../ddl/parse-ddl.js';
 import { summarize } from '../ddl/summary.js';
 import { tenantSchemaName } from '../ddl/tenant-schema-name.js';
 import { failureDetails, isSqlError, isTransient, MigrationRecordMissingError } from './apply-errors.js';
 import {
   ATTEMPT_READY_SQL,
-  ATTEMPT_STATE_SQL,
+  BEGIN_ATTEMPT_SQL,
   END_ATTEMPT_SQL,
   GIVE_UP_LOCK_SQL,
   LEAVE_TENANT_ROLE_SQL,
   inlineParams,
-  LOCK_ATTEMPT_SQL,
   prepareTenantSql,
   tenantRoleName,
 } from './apply.sql.js';
@@ -40,11 +40,15 @@ interface EndRow {
   waiting: string[];
 }
 
-interface LockedAttempt {
+/** The attempt, whether its tenant's lock was taken, and (only then meaningful) where the tenant stands. */
+interface BegunAttempt {
   tenant_id: string;
   version_applied: number;
   ddl: string;
   locked: boolean;
+  status: MigrationStatus;
+  current_version: number;
+  previous_pending: boolean;
 }
 
 /**
@@ -63,11 +67,11 @@ export class ApplyService {
     const client = await this.pool.connect();
     let broken = false;
     try {
-      // BEGIN and the lock in one round trip.
-      const [, locked] = (await client.query(
-        `BEGIN; ${inlineParams(LOCK_ATTEMPT_SQL, [migrationId], (v) => client.escapeLiteral(v))}`,
-      )) as unknown as pg.QueryResult<LockedAttempt>[];
-      const attempt = locked.rows[0];
+      // BEGIN, the lock and the state read under it, in one round trip.
+      const [, begun] = (await client.query(
+        `BEGIN; ${inlineParams(BEGIN_ATTEMPT_SQL, [migrationId], (v) => client.escapeLiteral(v))}`,
+      )) as unknown as pg.QueryResult<BegunAttempt>[];
+      const attempt = begun.rows[0];
       if (!attempt) throw new MigrationRecordMissingError(migrationId);
       const outcome = await this.applyInTransaction(client, migrationId, attempt, reporter, finalTry);
       await client.query(outcome.kind === 'ended' ? 'COMMIT' : 'ROLLBACK');
@@ -95,7 +99,7 @@ export class ApplyService {
       await client.query('BEGIN');
       const attempt = (await client.query<{ tenant_id: string }>(GIVE_UP_LOCK_SQL, [migrationId])).rows[0];
       if (!attempt) throw new MigrationRecordMissingError(migrationId);
-      const { rows } = await client.query<{ ended: number; waiting: string[] }>(END_ATTEMPT_SQL, [migrationId, 'failed', reason, attempt.tenant_id]);
+      const { rows } = await client.query<EndRow>(END_ATTEMPT_SQL, [migrationId, 'failed', reason]);
       await client.query('COMMIT');
       return rows[0].ended === 1
         ? { kind: 'ended', status: 'failed', details: reason, tenantId: attempt.tenant_id, statements: 0, waiting: rows[0].waiting }
@@ -111,22 +115,20 @@ export class ApplyService {
   private async applyInTransaction(
     client: pg.PoolClient,
     migrationId: string,
-    attempt: LockedAttempt,
+    attempt: BegunAttempt,
     reporter: ApplyReporter,
     finalTry: boolean,
   ): Promise<ApplyOutcome> {
     if (!attempt.locked) return { kind: 'wait', reason: `tenant ${attempt.tenant_id} has another attempt running`, tenantId: attempt.tenant_id };
-
-    const state = (await client.query(ATTEMPT_STATE_SQL, [migrationId, attempt.tenant_id, attempt.version_applied])).rows[0];
-    if (state.status !== 'pending') return { kind: 'already-ended', status: state.status };
+    if (attempt.status !== 'pending') return { kind: 'already-ended', status: attempt.status };
 
     const version = attempt.version_applied;
-    const current: number = state.current_version;
+    const current = attempt.current_version;
     if (current >= version) {
       return this.end(client, migrationId, attempt.tenant_id, 'failed', `Version ${version} is already applied (current version ${current}).`);
     }
     if (current < version - 1) {
-      if (state.previous_pending) return { kind: 'wait', reason: `version ${version - 1} is still pending`, tenantId: attempt.tenant_id };
+      if (attempt.previous_pending) return { kind: 'wait', reason: `version ${version - 1} is still pending`, tenantId: attempt.tenant_id };
       return this.end(
         client,
         migrationId,
@@ -136,7 +138,7 @@ export class ApplyService {
       );
     }
 
-    const statements = await parseDdl(attempt.ddl);
+    const statements = await parseDdlCached(attempt.ddl);
     const schema = tenantSchemaName(attempt.tenant_id);
     try {
       // Again at apply time: a definition may have been stored by other means than the API.
@@ -155,14 +157,14 @@ export class ApplyService {
         reporter.log(`statement ${statement.ordinal} of ${statements.length} failed: SQLSTATE ${error.code} ${error.message}`);
         return this.end(client, migrationId, attempt.tenant_id, 'failed', failureDetails(error, statement, statements.length));
       }
-      reporter.progress({ applied: statement.ordinal, total: statements.length });
       reporter.log(`statement ${statement.ordinal} of ${statements.length} applied: ${preview(statement)}`);
+      reporter.progress({ applied: statement.ordinal, total: statements.length });
     }
     // Back to the service's role and the record's success in one round trip; if the DDL had
     // switched roles, the savepoint takes both back and the attempt fails instead.
     const details = summarize(version, statements);
     const [who, , ended] = (await client.query(
-      `${LEAVE_TENANT_ROLE_SQL}; ${inlineParams(END_ATTEMPT_SQL, [migrationId, 'success', details, attempt.tenant_id], (v) => client.escapeLiteral(v))}`,
+      `${LEAVE_TENANT_ROLE_SQL}; ${inlineParams(END_ATTEMPT_SQL, [migrationId, 'success', details], (v) => client.escapeLiteral(v))}`,
     )) as unknown as pg.QueryResult[];
     if (who.rows[0].role !== tenantRoleName(schema)) {
       await client.query('ROLLBACK TO SAVEPOINT tenant_ddl');
@@ -180,7 +182,7 @@ export class ApplyService {
     details: string,
     statements = 0,
   ): Promise<ApplyOutcome> {
-    const { rows } = await client.query<EndRow>(END_ATTEMPT_SQL, [migrationId, status, details, tenantId]);
+    const { rows } = await client.query<EndRow>(END_ATTEMPT_SQL, [migrationId, status, details]);
     return this.ended(migrationId, tenantId, status, details, statements, rows[0]);
   }
 

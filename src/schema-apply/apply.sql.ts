@@ -1,12 +1,10 @@
 // The apply's SQL, in the order it runs; all inside one transaction on one connection.
 
-/** Reads the attempt and tries the tenant's advisory lock (held until the transaction ends). */
-export const LOCK_ATTEMPT_SQL = `
-SELECT m.tenant_id, m.version_applied, s.ddl,
-       pg_try_advisory_xact_lock(hashtextextended('bss:tenant:' || m.tenant_id::text, 0)) AS locked
-FROM business_store_service.schema_migrations m
-JOIN business_store_service.tenant_schemas s ON s.schema_id = m.tenant_schema_id
-WHERE m.migration_id = $1`;
+/**
+ * Reads the attempt, tries the tenant's advisory lock (held until the transaction ends) and, if
+ * taken, reads under it where the tenant's versions stand. See the apply_functions migration.
+ */
+export const BEGIN_ATTEMPT_SQL = 'SELECT * FROM business_store_service.begin_attempt($1)';
 
 /** Waits for the tenant's lock: giving up is quick and must not be skipped. */
 export const GIVE_UP_LOCK_SQL = `
@@ -23,28 +21,8 @@ SELECT pg_try_advisory_xact_lock(hashtextextended('bss:tenant:' || m.tenant_id::
 FROM business_store_service.schema_migrations m
 WHERE m.migration_id = $1`;
 
-/** Re-read under the lock: the record's status and where the tenant's versions stand. */
-export const ATTEMPT_STATE_SQL = `
-SELECT m.status,
-       COALESCE((SELECT max(version_applied) FROM business_store_service.schema_migrations
-                 WHERE tenant_id = $2 AND status = 'success'), 0) AS current_version,
-       EXISTS (SELECT 1 FROM business_store_service.schema_migrations
-               WHERE tenant_id = $2 AND version_applied = $3 - 1 AND status = 'pending') AS previous_pending
-FROM business_store_service.schema_migrations m
-WHERE m.migration_id = $1`;
-
 /** Ends the attempt (only a pending one) and lists the tenant's other pending attempts, to wake them. */
-export const END_ATTEMPT_SQL = `
-WITH ended AS (
-  UPDATE business_store_service.schema_migrations
-  SET status = $2, details = $3, updated_at = clock_timestamp()
-  WHERE migration_id = $1 AND status = 'pending'
-  RETURNING migration_id
-)
-SELECT (SELECT count(*)::int FROM ended) AS ended,
-       ARRAY(SELECT migration_id::text FROM business_store_service.schema_migrations
-             WHERE tenant_id = $4 AND status = 'pending' AND migration_id <> $1
-             ORDER BY version_applied LIMIT 20) AS waiting`;
+export const END_ATTEMPT_SQL = 'SELECT ended, waiting FROM business_store_service.end_attempt($1, $2, $3)';
 
 /** The tenant's own role: NOLOGIN, owns its schema and nothing else. */
 export function tenantRoleName(schema: string): string {
@@ -62,13 +40,7 @@ export function prepareTenantSql(schema: string, timeouts: { lockTimeoutMs: numb
     `SET LOCAL lock_timeout = ${Math.trunc(timeouts.lockTimeoutMs)}`,
     `SET LOCAL statement_timeout = ${Math.trunc(timeouts.statementTimeoutMs)}`,
     'SAVEPOINT tenant_ddl',
-    `DO $$ BEGIN
-       IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '${role}') THEN
-         CREATE ROLE ${role} NOLOGIN NOINHERIT;
-         GRANT ${role} TO CURRENT_USER;
-       END IF;
-     END $$`,
-    `CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${role}`,
+    `SELECT business_store_service.prepare_tenant('${schema}', '${role}')`,
     `SET LOCAL search_path TO ${schema}`,
     `SET LOCAL ROLE ${role}`,
   ].join(';\n');

@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '../common/domain-errors.js';
 import { checkAllowed } from '../ddl/allow-list.js';
-import { parseDdl } from '../ddl/parse-ddl.js';
+import { parseDdlCached } from '../ddl/parse-cache.js';
 import { tenantSchemaName } from '../ddl/tenant-schema-name.js';
 import type { CreateTenantSchemaDto } from './dto/create-tenant-schema.dto.js';
 import { TenantSchema } from './tenant-schema.entity.js';
@@ -15,7 +15,7 @@ export class TenantSchemasService {
 
   /** Stores a definition after the PostgreSQL parser and the allow-list accept it. Never enqueues. */
   async create(dto: CreateTenantSchemaDto): Promise<TenantSchema> {
-    checkAllowed(await parseDdl(dto.ddl), tenantSchemaName(dto.tenant_id));
+    checkAllowed(await parseDdlCached(dto.ddl), tenantSchemaName(dto.tenant_id));
     try {
       // The checksum is computed by the table's trigger, so it cannot disagree with the DDL.
       const [row] = await this.em.getConnection().execute(
