@@ -33,15 +33,14 @@ export class Migration20261124040000_apply_functions extends Migration {
         END IF;
         locked := pg_try_advisory_xact_lock(hashtextextended('bss:tenant:' || tenant_id::text, 0));
         IF locked THEN
-          SELECT m.status,
-                 COALESCE((SELECT max(p.version_applied) FROM business_store_service.schema_migrations p
-                           WHERE p.tenant_id = m.tenant_id AND p.status = 'success'), 0),
-                 EXISTS (SELECT 1 FROM business_store_service.schema_migrations p
-                         WHERE p.tenant_id = m.tenant_id AND p.version_applied = m.version_applied - 1
-                           AND p.status = 'pending')
-          INTO status, current_version, previous_pending
-          FROM business_store_service.schema_migrations m
-          WHERE m.migration_id = p_migration_id;
+          -- One pass over the tenant's records: every extra table reference is planned again on
+          -- each attempt, since any CREATE SCHEMA in the cluster resets cached plans.
+          SELECT COALESCE(max(p.version_applied) FILTER (WHERE p.status = 'success'), 0),
+                 COALESCE(bool_or(p.version_applied = begin_attempt.version_applied - 1 AND p.status = 'pending'), false),
+                 min(p.status) FILTER (WHERE p.migration_id = p_migration_id)
+          INTO current_version, previous_pending, status
+          FROM business_store_service.schema_migrations p
+          WHERE p.tenant_id = begin_attempt.tenant_id;
         END IF;
         RETURN NEXT;
       END $fn$`);
