@@ -3,6 +3,7 @@ import { Migration } from '@mikro-orm/migrations';
 const FUNCTIONS = [
   'business_store_service.begin_attempt(uuid)',
   'business_store_service.end_attempt(uuid, text, text)',
+  'business_store_service.finish_attempt(uuid, text, text)',
   'business_store_service.prepare_tenant(name, name)',
 ];
 
@@ -62,6 +63,28 @@ export class Migration20261124040000_apply_functions extends Migration {
         waiting := ARRAY(SELECT w.migration_id::text FROM business_store_service.schema_migrations w
                          WHERE w.tenant_id = v_tenant_id AND w.status = 'pending' AND w.migration_id <> p_migration_id
                          ORDER BY w.version_applied LIMIT 20);
+        RETURN NEXT;
+      END $fn$`);
+
+    // Ends the attempt 'success' in the round trip that commits it, so it checks what the caller
+    // would have checked first: the DDL still ran as the tenant's role (the caller records
+    // current_user in bss.ddl_role before RESET ROLE), and the record was still pending.
+    // Raising aborts the transaction: the caller goes back to its savepoint.
+    this.addSql(`
+      CREATE FUNCTION business_store_service.finish_attempt(p_migration_id uuid, p_details text, p_tenant_role text)
+      RETURNS TABLE (ended integer, waiting text[])
+      LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog AS $fn$
+      DECLARE
+        v_ran_as text := current_setting('bss.ddl_role', true);
+      BEGIN
+        IF v_ran_as IS DISTINCT FROM p_tenant_role THEN
+          RAISE EXCEPTION 'the DDL ran as role %, not %', v_ran_as, p_tenant_role;
+        END IF;
+        SELECT e.ended, e.waiting INTO ended, waiting
+        FROM business_store_service.end_attempt(p_migration_id, 'success', p_details) e;
+        IF ended <> 1 THEN
+          RAISE EXCEPTION 'migration % is no longer pending', p_migration_id;
+        END IF;
         RETURN NEXT;
       END $fn$`);
 

@@ -60,7 +60,9 @@ describe('worker processes', () => {
     try {
       const aV2 = await requestApply(t, a.schemaIds[1]);
       await waitFor('A v2 to block on the table lock', async () => {
-        const { rows } = await db.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO log%'`);
+        const { rows } = await db.query(
+          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid() AND strpos(query, 'INSERT INTO log') > 0`,
+        );
         return rows.length === 1;
       });
       // Tenant B is not held up by A: its version 2 succeeds on the other process.

@@ -14,10 +14,13 @@ import {
   ATTEMPT_READY_SQL,
   BEGIN_ATTEMPT_SQL,
   END_ATTEMPT_SQL,
+  finishAndCommitSql,
   GIVE_UP_LOCK_SQL,
   LEAVE_TENANT_ROLE_SQL,
   inlineParams,
-  prepareTenantSql,
+  enterTenantSql,
+  joinStatements,
+  savepointSql,
   tenantRoleName,
 } from './apply.sql.js';
 import type { ApplyProgress } from './schema-apply.queue.js';
@@ -38,6 +41,15 @@ export interface ApplyReporter {
 interface EndRow {
   ended: number;
   waiting: string[];
+}
+
+/** What one attempt applies, once the checks before running anything have passed. */
+interface TenantRun {
+  migrationId: string;
+  tenantId: string;
+  schema: string;
+  statements: ParsedStatement[];
+  details: string;
 }
 
 /** The attempt, whether its tenant's lock was taken, and (only then meaningful) where the tenant stands. */
@@ -73,8 +85,8 @@ export class ApplyService {
       )) as unknown as pg.QueryResult<BegunAttempt>[];
       const attempt = begun.rows[0];
       if (!attempt) throw new MigrationRecordMissingError(migrationId);
-      const outcome = await this.applyInTransaction(client, migrationId, attempt, reporter, finalTry);
-      await client.query(outcome.kind === 'ended' ? 'COMMIT' : 'ROLLBACK');
+      const { outcome, committed } = await this.applyInTransaction(client, migrationId, attempt, reporter, finalTry);
+      if (!committed) await client.query(outcome.kind === 'ended' ? 'COMMIT' : 'ROLLBACK');
       return outcome;
     } catch (error) {
       broken = !isSqlError(error);
@@ -118,24 +130,22 @@ export class ApplyService {
     attempt: BegunAttempt,
     reporter: ApplyReporter,
     finalTry: boolean,
-  ): Promise<ApplyOutcome> {
-    if (!attempt.locked) return { kind: 'wait', reason: `tenant ${attempt.tenant_id} has another attempt running`, tenantId: attempt.tenant_id };
-    if (attempt.status !== 'pending') return { kind: 'already-ended', status: attempt.status };
+  ): Promise<{ outcome: ApplyOutcome; committed: boolean }> {
+    const notCommitted = (outcome: ApplyOutcome) => ({ outcome, committed: false });
+    if (!attempt.locked) {
+      return notCommitted({ kind: 'wait', reason: `tenant ${attempt.tenant_id} has another attempt running`, tenantId: attempt.tenant_id });
+    }
+    if (attempt.status !== 'pending') return notCommitted({ kind: 'already-ended', status: attempt.status });
 
     const version = attempt.version_applied;
     const current = attempt.current_version;
     if (current >= version) {
-      return this.end(client, migrationId, attempt.tenant_id, 'failed', `Version ${version} is already applied (current version ${current}).`);
+      return notCommitted(await this.end(client, migrationId, attempt.tenant_id, 'failed', `Version ${version} is already applied (current version ${current}).`));
     }
     if (current < version - 1) {
-      if (attempt.previous_pending) return { kind: 'wait', reason: `version ${version - 1} is still pending`, tenantId: attempt.tenant_id };
-      return this.end(
-        client,
-        migrationId,
-        attempt.tenant_id,
-        'failed',
-        `Version ${version} applies only on top of version ${version - 1}, which is neither applied nor pending (current version ${current}).`,
-      );
+      if (attempt.previous_pending) return notCommitted({ kind: 'wait', reason: `version ${version - 1} is still pending`, tenantId: attempt.tenant_id });
+      const missing = `Version ${version} applies only on top of version ${version - 1}, which is neither applied nor pending (current version ${current}).`;
+      return notCommitted(await this.end(client, migrationId, attempt.tenant_id, 'failed', missing));
     }
 
     const statements = await parseDdlCached(attempt.ddl);
@@ -145,9 +155,52 @@ export class ApplyService {
       checkAllowed(statements, schema);
     } catch (error) {
       if (!(error instanceof DdlRejectedError || error instanceof TooManyStatementsError)) throw error;
-      return this.end(client, migrationId, attempt.tenant_id, 'failed', `Refused before running anything: ${error.message}.`);
+      return notCommitted(await this.end(client, migrationId, attempt.tenant_id, 'failed', `Refused before running anything: ${error.message}.`));
     }
-    await client.query(prepareTenantSql(schema, this.config.apply));
+    const run: TenantRun = { migrationId, tenantId: attempt.tenant_id, schema, statements, details: summarize(version, statements) };
+    const outcome = await this.applyFast(client, run, reporter);
+    if (outcome) return { outcome, committed: true };
+    // Something failed on the fast path. Back to the savepoint, and once more statement by
+    // statement, to tell which statement failed and why.
+    await client.query('ROLLBACK TO SAVEPOINT tenant_ddl');
+    return notCommitted(await this.applyStepByStep(client, run, reporter, finalTry));
+  }
+
+  /**
+   * The usual case, in as few round trips as keep per-statement progress: the savepoint and the
+   * tenant's session ride with the first statement, the record's success and COMMIT with the
+   * last. Undefined if PostgreSQL refused anything: the caller goes back to the savepoint.
+   */
+  private async applyFast(client: pg.PoolClient, run: TenantRun, reporter: ApplyReporter): Promise<ApplyOutcome | undefined> {
+    const { statements } = run;
+    const literal = (value: string) => client.escapeLiteral(value);
+    let results: pg.QueryResult[] = [];
+    for (const statement of statements) {
+      const first = statement.ordinal === 1;
+      const last = statement.ordinal === statements.length;
+      const sql = joinStatements([
+        ...(first ? [savepointSql(this.config.apply), enterTenantSql(run.schema)] : []),
+        statement.text,
+        ...(last ? [finishAndCommitSql(run.migrationId, run.details, tenantRoleName(run.schema), literal)] : []),
+      ]);
+      try {
+        const result = (await client.query(sql)) as unknown as pg.QueryResult | pg.QueryResult[];
+        results = Array.isArray(result) ? result : [result];
+      } catch (error) {
+        if (isSqlError(error)) return undefined;
+        throw error;
+      }
+      reporter.progress({ applied: statement.ordinal, total: statements.length });
+    }
+    for (const statement of statements) reporter.log(`statement ${statement.ordinal} of ${statements.length} applied: ${preview(statement)}`);
+    const finished = results[results.length - 2].rows[0] as EndRow;
+    return { kind: 'ended', status: 'success', details: run.details, tenantId: run.tenantId, statements: statements.length, waiting: finished.waiting };
+  }
+
+  /** Statement by statement, each in a round trip of its own, inside the savepoint; the caller commits. */
+  private async applyStepByStep(client: pg.PoolClient, run: TenantRun, reporter: ApplyReporter, finalTry: boolean): Promise<ApplyOutcome> {
+    const { migrationId, tenantId, schema, statements } = run;
+    await client.query(enterTenantSql(schema));
     for (const statement of statements) {
       try {
         await client.query(statement.text);
@@ -155,23 +208,22 @@ export class ApplyService {
         if (!isSqlError(error) || (isTransient(error) && !finalTry)) throw error;
         await client.query('ROLLBACK TO SAVEPOINT tenant_ddl');
         reporter.log(`statement ${statement.ordinal} of ${statements.length} failed: SQLSTATE ${error.code} ${error.message}`);
-        return this.end(client, migrationId, attempt.tenant_id, 'failed', failureDetails(error, statement, statements.length));
+        return this.end(client, migrationId, tenantId, 'failed', failureDetails(error, statement, statements.length));
       }
       reporter.log(`statement ${statement.ordinal} of ${statements.length} applied: ${preview(statement)}`);
       reporter.progress({ applied: statement.ordinal, total: statements.length });
     }
     // Back to the service's role and the record's success in one round trip; if the DDL had
     // switched roles, the savepoint takes both back and the attempt fails instead.
-    const details = summarize(version, statements);
     const [who, , ended] = (await client.query(
-      `${LEAVE_TENANT_ROLE_SQL}; ${inlineParams(END_ATTEMPT_SQL, [migrationId, 'success', details], (v) => client.escapeLiteral(v))}`,
+      `${LEAVE_TENANT_ROLE_SQL}; ${inlineParams(END_ATTEMPT_SQL, [migrationId, 'success', run.details], (v) => client.escapeLiteral(v))}`,
     )) as unknown as pg.QueryResult[];
     if (who.rows[0].role !== tenantRoleName(schema)) {
       await client.query('ROLLBACK TO SAVEPOINT tenant_ddl');
       const refused = `Refused: the DDL switched the session to role '${who.rows[0].role}'; nothing was applied.`;
-      return this.end(client, migrationId, attempt.tenant_id, 'failed', refused);
+      return this.end(client, migrationId, tenantId, 'failed', refused);
     }
-    return this.ended(migrationId, attempt.tenant_id, 'success', details, statements.length, ended.rows[0]);
+    return this.ended(migrationId, tenantId, 'success', run.details, statements.length, ended.rows[0]);
   }
 
   private async end(

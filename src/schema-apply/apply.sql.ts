@@ -30,16 +30,24 @@ export function tenantRoleName(schema: string): string {
 }
 
 /**
- * Session settings, the tenant's role and schema, in one round trip. The savepoint lets a
- * failed statement be undone (role and schema creation included) while the lock is kept.
- * The DDL then runs as the tenant's role, which can reach nothing outside its schema.
+ * Timeouts for the rest of the transaction, then the savepoint that lets a failed statement be
+ * undone (role and schema creation included) while the tenant's lock is kept.
  */
-export function prepareTenantSql(schema: string, timeouts: { lockTimeoutMs: number; statementTimeoutMs: number }): string {
-  const role = tenantRoleName(schema);
+export function savepointSql(timeouts: { lockTimeoutMs: number; statementTimeoutMs: number }): string {
   return [
     `SET LOCAL lock_timeout = ${Math.trunc(timeouts.lockTimeoutMs)}`,
     `SET LOCAL statement_timeout = ${Math.trunc(timeouts.statementTimeoutMs)}`,
     'SAVEPOINT tenant_ddl',
+  ].join(';\n');
+}
+
+/**
+ * The tenant's role and schema (created on first use), then the DDL's session: unqualified names
+ * resolve in the tenant's schema, and it runs as the tenant's role, which can reach nothing else.
+ */
+export function enterTenantSql(schema: string): string {
+  const role = tenantRoleName(schema);
+  return [
     `SELECT business_store_service.prepare_tenant('${schema}', '${role}')`,
     `SET LOCAL search_path TO ${schema}`,
     `SET LOCAL ROLE ${role}`,
@@ -48,6 +56,27 @@ export function prepareTenantSql(schema: string, timeouts: { lockTimeoutMs: numb
 
 /** After the DDL: who it ran as (must still be the tenant's role), then back to the service's role. */
 export const LEAVE_TENANT_ROLE_SQL = 'SELECT current_user AS role; RESET ROLE';
+
+/**
+ * After the DDL, in one round trip: note who it ran as, back to the service's role, the record's
+ * success (finish_attempt checks both) and COMMIT. The third result is finish_attempt's row.
+ */
+export function finishAndCommitSql(migrationId: string, details: string, tenantRole: string, escapeLiteral: (value: string) => string): string {
+  return [
+    `SELECT pg_catalog.set_config('bss.ddl_role', current_user, true)`,
+    'RESET ROLE',
+    `SELECT ended, waiting FROM business_store_service.finish_attempt(${escapeLiteral(migrationId)}, ${escapeLiteral(details)}, ${escapeLiteral(tenantRole)})`,
+    'COMMIT',
+  ].join(';\n');
+}
+
+/**
+ * Joins SQL texts into one simple-protocol query. The newline before each semicolon keeps it
+ * out of a statement's trailing line comment.
+ */
+export function joinStatements(texts: string[]): string {
+  return texts.join('\n;\n');
+}
 
 /**
  * Inlines `$n` parameters as escaped literals, so that a statement can share one round trip
