@@ -28,10 +28,13 @@ export function loggingModule(config: AppConfig): DynamicModule {
 }
 
 /**
- * Lines logged while a write is under way go out together in the next one, instead of one
- * synchronous write per line (a syscall per attempt in a fan-out). Pino flushes what is
- * buffered on exit; only a SIGKILL can lose the last lines.
+ * Buffered: lines go out 4 KiB at a time, or after at most a second, instead of one write per
+ * line (a syscall per attempt in a fan-out). Pino flushes the buffer on exit, so only a
+ * SIGKILL can lose the last lines.
  */
 function stdout(): DestinationStream {
-  return destination({ dest: 1, sync: false });
+  // One per process, however many apps it creates (the tests create many).
+  processStdout ??= destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 1000 });
+  return processStdout;
 }
+let processStdout: DestinationStream | undefined;
