@@ -39,7 +39,7 @@ export class AuditController {
   @ApiErrorResponses([400], { 400: 'tenant_id not a UUID, or a bad limit, status or cursor' })
   async tenantHistory(@UuidParam('tenant_id') tenantId: string, @Query() query: HistoryQueryDto) {
     const page = await this.audit.tenantHistory(tenantId, query);
-    return { items: page.items.map(toMigrationRecordJson), next_cursor: page.nextCursor };
+    return { items: page.items, next_cursor: page.nextCursor };
   }
 
   @Get('tenant-schemas/:schema_id/migrations')

@@ -5,12 +5,16 @@ import { PG_POOL } from '../database/pg-pool.js';
 import { decodeCursor, encodeCursor } from './history-cursor.js';
 import { tenantHistorySql } from './history.sql.js';
 import { type MigrationRow, recordFromRow } from './migration-record.row.js';
+import type { MigrationRecordJson } from './migration-record.mapper.js';
 import type { MigrationStatus, SchemaMigration } from './schema-migration.entity.js';
 
 export interface HistoryPage {
-  items: SchemaMigration[];
+  items: MigrationRecordJson[];
   nextCursor: string | null;
 }
+
+/** A history row: the record's fields with its timestamps already in the API's format. */
+type HistoryRow = Omit<MigrationRow, 'created_at' | 'updated_at'> & { created_at_iso: string; updated_at_iso: string; cursor_created_at: string };
 
 export interface SchemaVersion {
   currentVersion: number;
@@ -37,11 +41,11 @@ export class AuditService {
   async tenantHistory(tenantId: string, query: { limit: number; status?: MigrationStatus; cursor?: string }): Promise<HistoryPage> {
     const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
     const { name, sql, params } = tenantHistorySql(tenantId, { ...query, cursor });
-    const { rows } = await this.pool.query<MigrationRow & { cursor_created_at: string }>({ name, text: sql, values: params });
+    const { rows } = await this.pool.query<HistoryRow>({ name, text: sql, values: params });
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
-      items: page.map(recordFromRow),
+      items: page.map(historyItem),
       nextCursor: rows.length > query.limit ? encodeCursor({ createdAt: last.cursor_created_at, migrationId: last.migration_id }) : null,
     };
   }
@@ -76,4 +80,18 @@ export class AuditService {
       ? { currentVersion: row.version_applied, migrationId: row.migration_id, appliedAt: row.updated_at }
       : { currentVersion: 0, migrationId: null, appliedAt: null };
   }
+}
+
+function historyItem(row: HistoryRow): MigrationRecordJson {
+  return {
+    migration_id: row.migration_id,
+    tenant_schema_id: row.tenant_schema_id,
+    tenant_id: row.tenant_id,
+    version_applied: row.version_applied,
+    status: row.status,
+    details: row.details,
+    applied_by: row.applied_by,
+    created_at: row.created_at_iso,
+    updated_at: row.updated_at_iso,
+  };
 }

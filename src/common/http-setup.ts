@@ -50,5 +50,8 @@ export function configureHttp(app: INestApplication): void {
   express.useBodyParser('json', { limit: MAX_BODY_BYTES });
   express.use(bodyErrorHandler);
   express.set('query parser', 'simple');
+  // Express would hash every body for a weak ETag; audit pages change as attempts land, and no
+  // client of this API sends If-None-Match.
+  express.set('etag', false);
   setupOpenApi(app);
 }
