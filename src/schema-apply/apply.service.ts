@@ -158,7 +158,7 @@ export class ApplyService {
       return notCommitted(await this.end(client, migrationId, attempt.tenant_id, 'failed', `Refused before running anything: ${error.message}.`));
     }
     const run: TenantRun = { migrationId, tenantId: attempt.tenant_id, schema, statements, details: summarize(version, statements) };
-    const outcome = await this.applyFast(client, run, reporter);
+    const outcome = await this.applyFast(client, run, reporter, finalTry);
     if (outcome) return { outcome, committed: true };
     // Something failed on the fast path. Back to the savepoint, and once more statement by
     // statement, to tell which statement failed and why.
@@ -170,8 +170,9 @@ export class ApplyService {
    * The usual case, in as few round trips as keep per-statement progress: the savepoint and the
    * tenant's session ride with the first statement, the record's success and COMMIT with the
    * last. Undefined if PostgreSQL refused anything: the caller goes back to the savepoint.
+   * A transient fault is retried as it is, unless this is the last try.
    */
-  private async applyFast(client: pg.PoolClient, run: TenantRun, reporter: ApplyReporter): Promise<ApplyOutcome | undefined> {
+  private async applyFast(client: pg.PoolClient, run: TenantRun, reporter: ApplyReporter, finalTry: boolean): Promise<ApplyOutcome | undefined> {
     const { statements } = run;
     const literal = (value: string) => client.escapeLiteral(value);
     let results: pg.QueryResult[] = [];
@@ -187,8 +188,8 @@ export class ApplyService {
         const result = (await client.query(sql)) as unknown as pg.QueryResult | pg.QueryResult[];
         results = Array.isArray(result) ? result : [result];
       } catch (error) {
-        if (isSqlError(error)) return undefined;
-        throw error;
+        if (!isSqlError(error) || (isTransient(error) && !finalTry)) throw error;
+        return undefined;
       }
       reporter.progress({ applied: statement.ordinal, total: statements.length });
     }
