@@ -66,6 +66,26 @@ describe('applying tenant schema versions', () => {
     expect(schemas.rowCount).toBe(0);
   });
 
+  it('names a failing middle statement, in the record and in the job log, and leaves no role behind', async () => {
+    const { tenantId, schemaIds } = await defineVersions(t, [
+      `CREATE TABLE first_ok (id int) -- a comment before the semicolon
+       ;
+       CREATE INDEX broken_idx ON missing_table (id);
+       CREATE TABLE never_reached (id int)`,
+    ]);
+    const { migration_id } = await requestApply(t, schemaIds[0]);
+    const record = await ended(db, migration_id);
+    expect(record.details).toBe(
+      'Failed at statement 2 of 3 (SQLSTATE 42P01): relation "missing_table" does not exist. Statement: CREATE INDEX broken_idx ON missing_table (id)',
+    );
+    expect(await tablesOf(db, tenantId)).toEqual([]);
+    const role = await db.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [`bss_${tenantSchema(tenantId)}`]);
+    expect(role.rowCount).toBe(0);
+    await waitFor('the job log', async () => (await queue.getJobLogs(migration_id)).count > 0);
+    const lines = (await queue.getJobLogs(migration_id)).logs.join('\n').split('\n');
+    expect(lines.at(-1)).toBe('statement 2 of 3 failed: SQLSTATE 42P01 relation "missing_table" does not exist');
+  });
+
   it('applies version 2 before version 3 when 3 is enqueued first', async () => {
     const { tenantId, schemaIds } = await defineVersions(t, ['CREATE TABLE a (id int)', 'ALTER TABLE a ADD COLUMN b int', 'ALTER TABLE a ADD COLUMN c int']);
     expect((await ended(db, (await requestApply(t, schemaIds[0])).migration_id)).status).toBe('success');
