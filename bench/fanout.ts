@@ -65,6 +65,7 @@ async function throughService(db: BenchDb, pool: pg.Pool, n: number, topology: T
     }
     const requestMs = Date.now() - t0;
     let state = { ended: 0, failed: 0, last: new Date(0) };
+    // The time comes from max(updated_at), so polling more often would only add load to PostgreSQL.
     await waitUntil(`${n} records to end`, 60_000 + n * 100, async () => {
       const { rows } = await pool.query(
         `SELECT count(*) FILTER (WHERE status <> 'pending')::int AS ended, count(*) FILTER (WHERE status = 'failed')::int AS failed,
@@ -74,7 +75,7 @@ async function throughService(db: BenchDb, pool: pg.Pool, n: number, topology: T
       );
       state = rows[0];
       return state.ended >= n;
-    }, 50);
+    }, 250);
     if (state.failed) {
       const { rows } = await pool.query(`SELECT details FROM ${SM} WHERE applied_by = $1 AND status = 'failed' LIMIT 1`, [appliedBy]);
       throw new Error(`${state.failed} of ${n} records failed, e.g. ${rows[0].details}`);
