@@ -187,7 +187,7 @@ describe('applying tenant schema versions', () => {
     const a = await defineVersions(t, ['CREATE TABLE a (id int)']);
     const unknown = randomUUID();
     // 250 items: the duplicate of item 0 sits in a later chunk than item 0.
-    const items = Array.from({ length: 250 }, () => ({ tenant_schema_id: unknown }));
+    const items: { tenant_schema_id: string }[] = Array.from({ length: 250 }, () => ({ tenant_schema_id: unknown }));
     items[0] = { tenant_schema_id: a.schemaIds[0] };
     items[180] = { tenant_schema_id: a.schemaIds[0] };
     const res = await post('/v1/migrations/bulk', { items }).expect(202);

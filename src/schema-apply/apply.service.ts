@@ -194,7 +194,7 @@ export class ApplyService {
       reporter.progress({ applied: statement.ordinal, total: statements.length });
     }
     for (const statement of statements) reporter.log(`statement ${statement.ordinal} of ${statements.length} applied: ${preview(statement)}`);
-    const finished = results[results.length - 2].rows[0] as EndRow;
+    const finished = results.at(-2)!.rows[0] as EndRow; // finish_attempt's row, just before COMMIT's
     return { kind: 'ended', status: 'success', details: run.details, tenantId: run.tenantId, statements: statements.length, waiting: finished.waiting };
   }
 

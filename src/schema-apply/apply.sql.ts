@@ -59,7 +59,7 @@ export const LEAVE_TENANT_ROLE_SQL = 'SELECT current_user AS role; RESET ROLE';
 
 /**
  * After the DDL, in one round trip: note who it ran as, back to the service's role, the record's
- * success (finish_attempt checks both) and COMMIT. The third result is finish_attempt's row.
+ * success (finish_attempt checks both) and COMMIT: finish_attempt's row is the last but one result.
  */
 export function finishAndCommitSql(migrationId: string, details: string, tenantRole: string, escapeLiteral: (value: string) => string): string {
   return [
