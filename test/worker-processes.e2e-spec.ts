@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import { APPLY_JOB, SCHEMA_APPLY_QUEUE } from '../src/schema-apply/schema-apply.queue.js';
 import { defineVersions, ended, requestApply, tablesOf, tenantSchema } from './factories/api.factory.js';
 import { testPool } from './support/db.js';
-import { bearer, createTestApp, type TestApp, TOKENS } from './support/test-app.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait-for.js';
 import { startWorker, type WorkerProcess, workerReady } from './support/worker-process.js';
 
