@@ -2,9 +2,8 @@
 FROM node:24-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# npm install, not npm ci: the lockfile is written on linux-x64 and lacks other platforms'
-# optional binaries. --omit=optional skips the pinned Node runtime; the image has Node 24.
-RUN npm install --omit=optional --no-audit --no-fund
+# npm ci: exactly the lockfile. --omit=optional skips the pinned Node runtime; the image has Node 24.
+RUN npm ci --omit=optional --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY src ./src
 COPY migrations ./migrations
