@@ -1,16 +1,27 @@
+import type { Node } from '@pgsql/types';
 import { parse } from 'libpg-query';
 
-/** One statement of a definition, as the PostgreSQL parser split it. */
-export interface ParsedStatement {
-  /** 1-based ordinal within the definition. */
-  ordinal: number;
-  /** The parse-tree node type, e.g. `CreateStmt`. */
-  kind: string;
-  /** The node itself, for the allow-list and the summary. */
-  node: Record<string, unknown>;
-  /** The statement's own text, trimmed, without its terminating semicolon. */
-  text: string;
-}
+/** Every parse-tree node type, e.g. `CreateStmt`. */
+export type NodeKind = Node extends infer N ? (N extends Record<infer K, unknown> ? K & string : never) : never;
+/** The node of one type: `NodeOf<'CreateStmt'>` is `CreateStmt`. */
+export type NodeOf<K extends NodeKind> = Extract<Node, Record<K, unknown>>[K & keyof Extract<Node, Record<K, unknown>>];
+
+/**
+ * One statement of a definition, as the PostgreSQL parser split it. A union over node types,
+ * so that `statement.kind === 'CreateStmt'` narrows `statement.node` to `CreateStmt`.
+ */
+export type ParsedStatement = {
+  [K in NodeKind]: {
+    /** 1-based ordinal within the definition. */
+    ordinal: number;
+    /** The parse-tree node type. */
+    kind: K;
+    /** The node itself, for the allow-list, the lint and the summary. */
+    node: NodeOf<K>;
+    /** The statement's own text, trimmed, without its terminating semicolon. */
+    text: string;
+  };
+}[NodeKind];
 
 /** The DDL does not parse; position, line and column are 1-based as in psql. */
 export class DdlSyntaxError extends Error {
@@ -33,7 +44,7 @@ export class EmptyDdlError extends Error {
 }
 
 interface RawStmt {
-  stmt: Record<string, Record<string, unknown>>;
+  stmt: Node;
   stmt_location?: number;
   stmt_len?: number;
 }
@@ -52,11 +63,11 @@ export async function parseDdl(ddl: string): Promise<ParsedStatement[]> {
   }
   const bytes = Buffer.from(ddl, 'utf8');
   const statements = (result.stmts ?? []).map((raw, index): ParsedStatement => {
-    const [kind] = Object.keys(raw.stmt);
+    const [kind] = Object.keys(raw.stmt) as NodeKind[];
     const start = raw.stmt_location ?? 0;
     const end = raw.stmt_len === undefined || raw.stmt_len === 0 ? bytes.length : start + raw.stmt_len;
     const text = bytes.subarray(start, end).toString('utf8').trim().replace(/;\s*$/, '');
-    return { ordinal: index + 1, kind, node: raw.stmt[kind], text };
+    return { ordinal: index + 1, kind, node: (raw.stmt as Record<string, unknown>)[kind], text } as ParsedStatement;
   });
   if (statements.length === 0) throw new EmptyDdlError();
   return statements;

@@ -163,8 +163,8 @@ describe('summarize', () => {
       ['AlterTableStmt', { relation: { relname: 't' }, cmds: [null, { AlterTableCmd: {} }] }, "Altered table 't'. Altered table 't'."],
       ['DropStmt', { removeType: 'OBJECT_TABLE', objects: 'nope' }, ''],
     ])('falls back for kind %p without throwing', (kind, node, sentence) => {
-      expect(() => summarize(7, [{ kind, node }])).not.toThrow();
-      expect(summarize(7, [{ kind, node }])).toBe(sentence === '' ? PREFIX : `${PREFIX} ${sentence}`);
+      expect(() => summarize(7, [{ kind, node } as never])).not.toThrow();
+      expect(summarize(7, [{ kind, node } as never])).toBe(sentence === '' ? PREFIX : `${PREFIX} ${sentence}`);
     });
   });
 
