@@ -1,18 +1,23 @@
+import { randomUUID } from 'node:crypto';
 import { insertMigrationRecord } from './factories/migration-record.factory.js';
 import { insertTenantSchema } from './factories/tenant-schema.factory.js';
-import { testPool } from './support/db.js';
+import { runtimePool, testPool } from './support/db.js';
 
-/** The apply's SQL functions (migration apply_functions), called as the apply calls them. */
+/** The apply's SQL functions (migrations apply_functions and least_privilege), called as the apply calls them. */
 describe('the apply functions', () => {
   const db = testPool();
-  afterAll(() => db.end());
+  const runtime = runtimePool();
+  afterAll(async () => {
+    await db.end();
+    await runtime.end();
+  });
 
   const statusOf = async (migrationId: string) =>
     (await db.query('SELECT status FROM business_store_service.schema_migrations WHERE migration_id = $1', [migrationId])).rows[0].status;
 
-  /** Runs `sql` in a transaction that is rolled back, with bss.ddl_role set as the apply sets it. */
+  /** Runs `sql` as the runtime role in a transaction that is rolled back, with bss.ddl_role set as the apply sets it. */
   const inTransaction = async (ranAs: string, sql: string, params: unknown[]) => {
-    const client = await db.connect();
+    const client = await runtime.connect();
     try {
       await client.query('BEGIN');
       await client.query(`SELECT pg_catalog.set_config('bss.ddl_role', $1, true)`, [ranAs]);
@@ -23,8 +28,8 @@ describe('the apply functions', () => {
     }
   };
 
-  it('begin_attempt takes the tenant lock and reads where its versions stand', async () => {
-    const begin = 'SELECT * FROM business_store_service.begin_attempt($1)';
+  it('claim_attempt takes the tenant lock at session level and reads where its versions stand; release_tenant frees it', async () => {
+    const claim = 'SELECT * FROM business_store_service.claim_attempt($1)';
     const v1 = await insertTenantSchema(db, { version: 1 });
     const v2 = await insertTenantSchema(db, { tenant_id: v1.tenant_id, version: 2 });
     const v3 = await insertTenantSchema(db, { tenant_id: v1.tenant_id, version: 3 });
@@ -32,40 +37,94 @@ describe('the apply functions', () => {
     const second = await insertMigrationRecord(db, v2, { status: 'pending' });
     const third = await insertMigrationRecord(db, v3, { status: 'pending' });
 
-    expect(await inTransaction('-', begin, [second.migration_id])).toEqual([
-      { tenant_id: v1.tenant_id, version_applied: 2, ddl: 'CREATE TABLE t (id int)', locked: true, status: 'pending', current_version: 1, previous_pending: false },
-    ]);
-    expect((await inTransaction('-', begin, [third.migration_id]))[0]).toMatchObject({ current_version: 1, previous_pending: true });
-    expect(await inTransaction('-', 'SELECT * FROM business_store_service.begin_attempt(gen_random_uuid())', [])).toEqual([]);
+    const holder = await runtime.connect();
+    try {
+      expect((await holder.query(claim, [second.migration_id])).rows).toEqual([
+        { tenant_id: v1.tenant_id, version_applied: 2, ddl: 'CREATE TABLE t (id int)', locked: true, status: 'pending', current_version: 1, previous_pending: false },
+      ]);
+      // Outside any transaction, the lock stays: another session cannot claim the tenant.
+      expect((await runtime.query(claim, [third.migration_id])).rows[0]).toMatchObject({ locked: false, current_version: null });
+      expect((await holder.query('SELECT business_store_service.release_tenant($1) AS released', [v1.tenant_id])).rows).toEqual([{ released: true }]);
+    } finally {
+      holder.release();
+    }
+    const other = await runtime.connect();
+    try {
+      expect((await other.query(claim, [third.migration_id])).rows[0]).toMatchObject({ locked: true, current_version: 1, previous_pending: true });
+      await other.query('SELECT business_store_service.release_tenant($1)', [v1.tenant_id]);
+    } finally {
+      other.release();
+    }
+    expect((await runtime.query('SELECT * FROM business_store_service.claim_attempt(gen_random_uuid())')).rows).toEqual([]);
   });
 
-  it('finish_attempt ends the record only if the DDL ran as the tenant role', async () => {
+  it('finish_attempt ends the record only if the DDL ran as the owner of the tenant schema', async () => {
     const schema = await insertTenantSchema(db);
     const record = await insertMigrationRecord(db, schema, { status: 'pending' });
-    const finish = 'SELECT ended FROM business_store_service.finish_attempt($1, $2, $3)';
+    const role = (await runtime.query('SELECT business_store_service.provision_tenant($1) AS role', [schema.tenant_id])).rows[0].role;
+    const finish = 'SELECT ended FROM business_store_service.finish_attempt($1, $2)';
 
-    await expect(inTransaction('postgres', finish, [record.migration_id, 'done', 'bss_tenant_x'])).rejects.toMatchObject({
-      message: 'the DDL ran as role postgres, not bss_tenant_x',
+    await expect(inTransaction('postgres', finish, [record.migration_id, 'done'])).rejects.toMatchObject({
+      code: 'BSS01',
+      message: `the DDL ran as role postgres, not ${role}`,
     });
-    expect(await inTransaction('bss_tenant_x', finish, [record.migration_id, 'done', 'bss_tenant_x'])).toEqual([{ ended: 1 }]);
+    expect(await inTransaction(role, finish, [record.migration_id, 'done'])).toEqual([{ ended: 1 }]);
     expect(await statusOf(record.migration_id)).toBe('pending'); // rolled back
   });
 
   it('finish_attempt refuses a record that is no longer pending, so nothing commits with it', async () => {
     const schema = await insertTenantSchema(db);
     const record = await insertMigrationRecord(db, schema, { status: 'failed' });
+    const role = (await runtime.query('SELECT business_store_service.provision_tenant($1) AS role', [schema.tenant_id])).rows[0].role;
 
-    await expect(
-      inTransaction('bss_tenant_x', 'SELECT ended FROM business_store_service.finish_attempt($1, $2, $3)', [record.migration_id, 'done', 'bss_tenant_x']),
-    ).rejects.toMatchObject({ message: `migration ${record.migration_id} is no longer pending` });
+    await expect(inTransaction(role, 'SELECT ended FROM business_store_service.finish_attempt($1, $2)', [record.migration_id, 'done'])).rejects.toMatchObject({
+      code: 'BSS02',
+      message: `migration ${record.migration_id} is no longer pending`,
+    });
   });
 
-  it('may only be called by the service: PUBLIC has no EXECUTE', async () => {
-    const { rows } = await db.query(`
+  it('provision_tenant makes only bss_tenant_* roles and tenant_* schemas, once, owned by the role, and lets the caller SET ROLE to it', async () => {
+    const tenantId = randomUUID();
+    const hex = tenantId.replaceAll('-', '');
+    const provision = () => runtime.query<{ role: string }>('SELECT business_store_service.provision_tenant($1) AS role', [tenantId]);
+    const { role } = (await provision()).rows[0];
+    expect(role).toMatch(new RegExp(`^bss_tenant_${hex}_[0-9a-f]+$`));
+    expect((await provision()).rows[0].role).toBe(role);
+    const { rows } = await db.query(
+      `SELECT n.nspname, n.nspowner::regrole::text AS owner, r.rolcanlogin, r.rolinherit, r.rolsuper, r.rolcreaterole
+       FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner WHERE n.nspname = $1`,
+      [`tenant_${hex}`],
+    );
+    expect(rows).toEqual([{ nspname: `tenant_${hex}`, owner: role, rolcanlogin: false, rolinherit: false, rolsuper: false, rolcreaterole: false }]);
+    const client = await runtime.connect();
+    try {
+      await client.query(`SET ROLE ${role}`);
+      expect((await client.query('SELECT current_user AS u')).rows[0].u).toBe(role);
+      await client.query('RESET ROLE');
+    } finally {
+      client.release();
+    }
+  });
+
+  it('provision_tenant refuses a tenant schema that someone else owns', async () => {
+    const tenantId = randomUUID();
+    await db.query(`CREATE SCHEMA tenant_${tenantId.replaceAll('-', '')}`);
+    await expect(runtime.query('SELECT business_store_service.provision_tenant($1)', [tenantId])).rejects.toMatchObject({
+      code: '42501',
+      message: expect.stringContaining('which is not a tenant role') as string,
+    });
+  });
+
+  it('nothing in the schema is executable by PUBLIC; SECURITY DEFINER and trigger functions pin search_path', async () => {
+    const { rows: executable } = await db.query(`
+      SELECT p.proname FROM pg_proc p
+      WHERE p.pronamespace = 'business_store_service'::regnamespace AND has_function_privilege('public', p.oid, 'EXECUTE')`);
+    expect(executable).toEqual([]);
+    const { rows: unpinned } = await db.query(`
       SELECT p.proname FROM pg_proc p
       WHERE p.pronamespace = 'business_store_service'::regnamespace
-        AND p.proname IN ('begin_attempt', 'end_attempt', 'finish_attempt', 'prepare_tenant')
-        AND has_function_privilege('public', p.oid, 'EXECUTE')`);
-    expect(rows).toEqual([]);
+        AND (p.prosecdef OR p.prorettype = 'trigger'::regtype)
+        AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search\\_path=%')`);
+    expect(unpinned).toEqual([]);
   });
 });

@@ -40,6 +40,33 @@ describe('bad input gets a 4xx that names the problem, and stores nothing', () =
     expect([res.body.message].flat().join()).toContain('tenant_id must be a UUID');
   });
 
+  it('answers 400 naming the field for a NUL character anywhere, and stores nothing', async () => {
+    const counts = async () =>
+      (await db.query('SELECT (SELECT count(*) FROM business_store_service.tenant_schemas) AS s, (SELECT count(*) FROM business_store_service.schema_migrations) AS m')).rows[0];
+    const tenantId = randomUUID();
+    const stored = await suite.t.http().post('/v1/tenant-schemas').set(bearer(TOKENS.writer)).send({ tenant_id: tenantId, version: 1, ddl: 'CREATE TABLE t (id int)' }).expect(201);
+    const schemaId = stored.body.schema_id as string;
+    const before = await counts();
+    const nul = 'a\u0000b';
+    const cases: [string, string, object | undefined, string][] = [
+      ['post', '/v1/tenant-schemas', { tenant_id: tenantId, version: 2, ddl: `CREATE TABLE u (id int); -- ${nul}` }, 'ddl'],
+      ['post', '/v1/tenant-schemas', { tenant_id: tenantId, version: 2, ddl: 'CREATE TABLE u (id int)', description: nul }, 'description'],
+      ['post', '/v1/migrations', { tenant_schema_id: schemaId, applied_by: nul }, 'applied_by'],
+      ['post', '/v1/migrations/bulk', { items: [{ tenant_schema_id: schemaId }, { tenant_schema_id: schemaId, applied_by: nul }] }, 'items[1].applied_by'],
+      ['post', `/v1/migrations/${randomUUID()}/retry`, { applied_by: nul }, 'applied_by'],
+      ['get', `/v1/tenants/${tenantId}/migrations?status=pending%00`, undefined, 'status'],
+      ['get', `/v1/tenants/${tenantId}/migrations?cursor=abc%00def`, undefined, 'cursor'],
+      ['get', `/v1/tenant-schemas/${schemaId}/migrations?status=%00`, undefined, 'status'],
+    ];
+    for (const [method, path, body, field] of cases) {
+      const req = method === 'post' ? suite.t.http().post(path).set(bearer(TOKENS.writer)).send(body) : suite.t.http().get(path).set(bearer(TOKENS.reader));
+      const res = await req;
+      expect({ path, field, status: res.status }).toEqual({ path, field, status: 400 });
+      expect(res.body).toEqual({ statusCode: 400, error: 'Bad Request', message: [`${field} must not contain a NUL character (\\u0000)`] });
+    }
+    expect(await counts()).toEqual(before);
+  });
+
   it('answers 400 for every non-UUID id in a path, never 500', async () => {
     const paths = [
       ['/v1/tenant-schemas/1', 'schema_id'],

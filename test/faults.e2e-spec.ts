@@ -52,7 +52,7 @@ describe('transient faults', () => {
       const record = await ended(db, (await requestApply(t, schemaIds[1])).migration_id);
       expect(record.status).toBe('failed');
       expect(record.details).toBe(
-        'Failed at statement 1 of 1 (SQLSTATE 55P03): canceling statement due to lock timeout. Statement: ALTER TABLE stuck ADD COLUMN note text',
+        'Gave up after 3 tries: Failed at statement 1 of 1 (SQLSTATE 55P03): canceling statement due to lock timeout. Statement: ALTER TABLE stuck ADD COLUMN note text',
       );
     } finally {
       await release();

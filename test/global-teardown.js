@@ -1,21 +1,21 @@
 import pg from 'pg';
 
-/** Drops the run's database unless KEEP_TEST_DB is set, for inspecting a failure. */
+/** Drops the run's database and roles unless KEEP_TEST_DB is set, for inspecting a failure. */
 export default async function globalTeardown() {
   if (process.env.KEEP_TEST_DB) return;
-  const url = new URL(process.env.DATABASE_URL);
+  const url = new URL(process.env.MIGRATION_DATABASE_URL);
   const name = url.pathname.slice(1);
   url.pathname = '/postgres';
   // Tenant roles are cluster-wide: find this run's before its database goes, drop them after.
-  const run = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  const run = new pg.Client({ connectionString: process.env.MIGRATION_DATABASE_URL });
   await run.connect();
   const { rows } = await run.query(`SELECT nspowner::regrole::text AS role FROM pg_namespace WHERE nspname LIKE 'tenant\\_%'`);
   await run.end();
   const admin = new pg.Client({ connectionString: url.toString() });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(name)} WITH (FORCE)`);
-  for (const { role } of rows) {
-    if (role.startsWith('bss_tenant_')) await admin.query(`DROP ROLE IF EXISTS ${admin.escapeIdentifier(role)}`).catch(() => undefined);
+  for (const role of [...rows.map((r) => r.role).filter((r) => r.startsWith('bss_tenant_')), process.env.TEST_RUNTIME_ROLE]) {
+    await admin.query(`DROP ROLE IF EXISTS ${admin.escapeIdentifier(role)}`).catch(() => undefined);
   }
   await admin.end();
 }

@@ -7,7 +7,6 @@ import { testPool } from './support/db.js';
 import { bearer, createTestApp, type TestApp, TOKENS } from './support/test-app.js';
 import { useTestApp } from './support/use-test-app.js';
 
-const tenantRole = (tenantId: string) => `bss_${tenantSchema(tenantId)}`;
 
 /** What hostile DDL must never change: objects outside the tenant, roles and extensions. */
 async function snapshot(db: pg.Pool, victimSchema: string) {
@@ -94,7 +93,9 @@ describe('tenant DDL stays inside its tenant', () => {
   it('runs DDL as a tenant role that gets 42501 everywhere outside its schema', async () => {
     const client = await db.connect();
     try {
-      await client.query(`BEGIN; SET LOCAL ROLE ${tenantRole(attacker)}`);
+      const role = (await client.query('SELECT nspowner::regrole::text AS role FROM pg_namespace WHERE nspname = $1', [tenantSchema(attacker)])).rows[0].role as string;
+      expect(role).toMatch(/^bss_tenant_[0-9a-f]{32}_[0-9a-f]+$/);
+      await client.query(`BEGIN; SET LOCAL ROLE ${role}`);
       const outside = [
         'CREATE TABLE public.leak (id int)',
         'CREATE TABLE business_store_service.leak (id int)',

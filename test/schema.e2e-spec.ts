@@ -135,12 +135,12 @@ describe('database schema (against the seed design)', () => {
   });
 
   it('migrates idempotently: a second run applies nothing', async () => {
-    expect(await migrate(process.env.DATABASE_URL!)).toEqual([]);
+    expect(await migrate({ migrationUrl: process.env.MIGRATION_DATABASE_URL!, databaseUrl: process.env.DATABASE_URL! })).toEqual([]);
   });
 });
 
 describe('migrations on a database of their own', () => {
-  const url = new URL(process.env.DATABASE_URL!);
+  const url = new URL(process.env.MIGRATION_DATABASE_URL!);
   url.pathname = `${url.pathname}_scratch`;
   const scratchUrl = url.toString();
   let db: pg.Pool;
@@ -153,7 +153,7 @@ describe('migrations on a database of their own', () => {
 
   afterAll(async () => {
     await db.end();
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    const admin = new pg.Client({ connectionString: process.env.MIGRATION_DATABASE_URL });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(url.pathname.slice(1))} WITH (FORCE)`);
     await admin.end();

@@ -2,7 +2,8 @@ import { ConfigError, loadConfig } from '../config/app-config.js';
 import { migrate } from '../database/migrate.js';
 
 try {
-  const applied = await migrate(loadConfig().databaseUrl);
+  const config = loadConfig();
+  const applied = await migrate({ migrationUrl: config.migrationDatabaseUrl, databaseUrl: config.databaseUrl });
   console.log(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'Database is up to date');
 } catch (error) {
   console.error(error instanceof ConfigError ? error.message : error);

@@ -1,10 +1,11 @@
-import { BadRequestException, type INestApplication, ValidationPipe } from '@nestjs/common';
+import { type ArgumentMetadata, BadRequestException, type INestApplication, ValidationPipe } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { setupOpenApi } from '../docs/openapi.js';
 import { httpMetrics } from '../metrics/http-metrics.middleware.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { findNul, nulMessage } from './nul-characters.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -30,8 +31,17 @@ function validationMessages(error: ValidationError, path: string): string[] {
   return (error.children ?? []).flatMap((child) => validationMessages(child, `${path}.${child.property}`));
 }
 
+/** Every route's body, query and parameters: first no NUL anywhere (PostgreSQL cannot store it), then the DTO's rules. */
+class AppValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const field = findNul(value, metadata.type === 'body' ? '' : (metadata.data ?? ''));
+    if (field !== undefined) throw new BadRequestException([nulMessage(field || metadata.type)]);
+    return super.transform(value, metadata);
+  }
+}
+
 /** Validation for every DTO: unknown fields are refused, messages name the field. */
-export const validationPipe = new ValidationPipe({
+export const validationPipe = new AppValidationPipe({
   whitelist: true,
   forbidNonWhitelisted: true,
   transform: true,

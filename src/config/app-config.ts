@@ -19,6 +19,8 @@ export interface AppConfig {
   /** Only for `worker` processes, which otherwise serve no HTTP. */
   metricsPort: number | null;
   databaseUrl: string;
+  /** The owner's connection for `npm run migrate` (MIGRATION_DATABASE_URL, else DATABASE_URL). */
+  migrationDatabaseUrl: string;
   redisUrl: string;
   queuePrefix: string;
   workerConcurrency: number;
@@ -46,7 +48,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const present = Object.fromEntries(
     Object.keys(new EnvSchema())
-      .concat('API_TOKENS', 'RETENTION_DAYS', 'METRICS_PORT')
+      .concat('API_TOKENS', 'RETENTION_DAYS', 'METRICS_PORT', 'MIGRATION_DATABASE_URL')
       .filter((key) => env[key] !== undefined && env[key] !== '')
       .map((key) => [key, env[key]]),
   );
@@ -88,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: parsed.LOG_LEVEL,
     metricsPort: parsed.METRICS_PORT ?? null,
     databaseUrl: parsed.DATABASE_URL,
+    migrationDatabaseUrl: parsed.MIGRATION_DATABASE_URL ?? parsed.DATABASE_URL,
     redisUrl: parsed.REDIS_URL,
     queuePrefix: parsed.QUEUE_PREFIX,
     workerConcurrency: parsed.WORKER_CONCURRENCY,

@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { ormOptions } from './orm-options.js';
+import { runtimeGrantsSql } from './runtime-grants.js';
 
 /** Creates the database named in the URL if it is missing. */
 export async function createDatabaseIfMissing(databaseUrl: string): Promise<boolean> {
@@ -9,6 +10,7 @@ export async function createDatabaseIfMissing(databaseUrl: string): Promise<bool
   if (!name) throw new Error('DATABASE_URL names no database');
   url.pathname = '/postgres';
   const client = new pg.Client({ connectionString: url.toString() });
+  client.on('error', () => undefined); // a lost connection surfaces as the failed query instead
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
@@ -24,21 +26,41 @@ export async function createDatabaseIfMissing(databaseUrl: string): Promise<bool
   }
 }
 
-/** Applies every pending migration; a second run is a no-op. Returns the names applied. */
-export async function migrate(databaseUrl: string): Promise<string[]> {
-  await createDatabaseIfMissing(databaseUrl);
+export interface MigrateUrls {
+  /** The owner's connection (MIGRATION_DATABASE_URL): runs the migrations. */
+  migrationUrl: string;
+  /** The service's own connection (DATABASE_URL): its user is the runtime role that gets the grants. */
+  databaseUrl: string;
+}
+
+/**
+ * Applies every pending migration as the owner; a second run is a no-op. Then, when the runtime
+ * role is another role than the owner, grants it exactly what the service needs (every run, so
+ * that the grants follow the code). Returns the names applied.
+ */
+export async function migrate(urls: MigrateUrls | string): Promise<string[]> {
+  const { migrationUrl, databaseUrl } = typeof urls === 'string' ? { migrationUrl: urls, databaseUrl: urls } : urls;
+  await createDatabaseIfMissing(migrationUrl);
   // Instances starting together (API and workers) take turns instead of racing on the same DDL.
-  const lock = new pg.Client({ connectionString: databaseUrl });
+  const lock = new pg.Client({ connectionString: migrationUrl });
+  lock.on('error', () => undefined); // a lost connection surfaces as the failed query instead
   await lock.connect();
   try {
     await lock.query(`SELECT pg_advisory_lock(hashtext('business_store_service:migrate'))`);
-    const orm = await MikroORM.init(ormOptions(databaseUrl));
+    const orm = await MikroORM.init(ormOptions(migrationUrl));
+    let applied: string[];
     try {
-      const applied = await orm.migrator.up();
-      return applied.map((m) => m.name);
+      applied = (await orm.migrator.up()).map((m) => m.name);
     } finally {
       await orm.close(true);
     }
+    const runtimeRole = decodeURIComponent(new URL(databaseUrl).username);
+    const owner = (await lock.query<{ user: string }>('SELECT current_user AS user')).rows[0].user;
+    if (runtimeRole && runtimeRole !== owner) {
+      await lock.query(`SELECT pg_catalog.set_config('bss.runtime_role', $1, false)`, [runtimeRole]);
+      await lock.query(runtimeGrantsSql());
+    }
+    return applied;
   } finally {
     await lock.end();
   }

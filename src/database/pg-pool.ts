@@ -18,8 +18,10 @@ const poolProvider: Provider = {
       keepAlive: true,
       connectionTimeoutMillis: 10_000,
     });
-    // An idle client losing its connection must not crash the process; the pool replaces it.
+    // A client losing its connection (a PostgreSQL restart, say) must not crash the process:
+    // idle ones are replaced by the pool, checked-out ones fail their next query instead.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     return pool;
   },
 };

@@ -37,10 +37,11 @@ export class ApplyProcessor {
     let outcome: ApplyOutcome;
     const reporter = new JobReporter(job);
     try {
-      outcome = await this.applyService.apply(migrationId, reporter, finalTry);
+      outcome = await this.applyService.apply(migrationId, reporter, finalTry, job.attemptsMade + 1);
     } catch (error) {
       if (error instanceof MigrationRecordMissingError) throw new UnrecoverableError(error.message);
       if (!finalTry) throw error; // BullMQ retries with backoff; the record stays pending
+      // Only a fault that left no connection to record it on gets here (ApplyService records the rest).
       outcome = await this.applyService.giveUp(migrationId, `Gave up after ${job.attemptsMade + 1} tries: ${(error as Error).message}`);
     } finally {
       reporter.flush();

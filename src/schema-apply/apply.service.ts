@@ -9,19 +9,18 @@ import { parseDdlCached } from '../ddl/parse-cache.js';
 import type { ParsedStatement } from '../ddl/parse-ddl.js';
 import { summarize } from '../ddl/summary.js';
 import { tenantSchemaName } from '../ddl/tenant-schema-name.js';
-import { failureDetails, isSqlError, isTransient, MigrationRecordMissingError } from './apply-errors.js';
+import { type ApplyStep, isSqlError, judgeFault, MigrationRecordMissingError } from './apply-errors.js';
 import {
   ATTEMPT_READY_SQL,
-  BEGIN_ATTEMPT_SQL,
+  CLAIM_ATTEMPT_SQL,
   END_ATTEMPT_SQL,
-  finishAndCommitSql,
-  GIVE_UP_LOCK_SQL,
-  LEAVE_TENANT_ROLE_SQL,
-  inlineParams,
+  endAndReleaseSql,
   enterTenantSql,
-  joinStatements,
-  savepointSql,
-  tenantRoleName,
+  finishSql,
+  GIVE_UP_LOCK_SQL,
+  NO_LONGER_PENDING,
+  RECORD_STATUS_SQL,
+  RELEASE_TENANT_SQL,
 } from './apply.sql.js';
 import type { ApplyProgress } from './schema-apply.queue.js';
 
@@ -43,17 +42,8 @@ interface EndRow {
   waiting: string[];
 }
 
-/** What one attempt applies, once the checks before running anything have passed. */
-interface TenantRun {
-  migrationId: string;
-  tenantId: string;
-  schema: string;
-  statements: ParsedStatement[];
-  details: string;
-}
-
 /** The attempt, whether its tenant's lock was taken, and (only then meaningful) where the tenant stands. */
-interface BegunAttempt {
+interface ClaimedAttempt {
   tenant_id: string;
   version_applied: number;
   ddl: string;
@@ -63,9 +53,20 @@ interface BegunAttempt {
   previous_pending: boolean;
 }
 
+/** One attempt that passed every check before running anything. */
+interface TenantRun {
+  migrationId: string;
+  tenantId: string;
+  schema: string;
+  statements: readonly ParsedStatement[];
+  details: string;
+}
+
 /**
- * Applies one attempt on a connection of its own, in one transaction: tenant lock, re-check,
- * version order, the statements one by one, and the record's end, committed together.
+ * Applies one attempt on a connection of its own. The tenant's lock is held at session level
+ * from the claim to the end, so every fault (a statement, the record's end, COMMIT) is handled
+ * the same way, in onFault: ROLLBACK if a transaction is open, then retry later or record
+ * `failed`, still under the lock. Success commits with the DDL.
  */
 @Injectable()
 export class ApplyService {
@@ -74,27 +75,25 @@ export class ApplyService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** `finalTry`: a transient fault now ends the record `failed` instead of being retried. */
-  async apply(migrationId: string, reporter: ApplyReporter, finalTry: boolean): Promise<ApplyOutcome> {
-    const client = await this.pool.connect();
-    let broken = false;
+  /**
+   * `finalTry`: a transient fault now ends the record `failed` instead of being retried; `tries`
+   * counts this one. Throws for a fault to retry (the lock is released first).
+   */
+  async apply(migrationId: string, reporter: ApplyReporter, finalTry: boolean, tries = 1): Promise<ApplyOutcome> {
+    const session = new TenantSession(await this.pool.connect());
     try {
-      // BEGIN, the lock and the state read under it, in one round trip.
-      const [, begun] = (await client.query(
-        `BEGIN; ${inlineParams(BEGIN_ATTEMPT_SQL, [migrationId], (v) => client.escapeLiteral(v))}`,
-      )) as unknown as pg.QueryResult<BegunAttempt>[];
-      const attempt = begun.rows[0];
-      if (!attempt) throw new MigrationRecordMissingError(migrationId);
-      const { outcome, committed } = await this.applyInTransaction(client, migrationId, attempt, reporter, finalTry);
-      if (!committed) await client.query(outcome.kind === 'ended' ? 'COMMIT' : 'ROLLBACK');
-      return outcome;
+      const claim = (await session.client.query<ClaimedAttempt>(CLAIM_ATTEMPT_SQL, [migrationId])).rows[0];
+      if (!claim) throw new MigrationRecordMissingError(migrationId);
+      if (!claim.locked) return { kind: 'wait', reason: `tenant ${claim.tenant_id} has another attempt running`, tenantId: claim.tenant_id };
+      session.locked = claim.tenant_id;
+      const checked = await this.check(migrationId, claim);
+      if (checked.kind !== 'run') return checked.kind === 'refused' ? await this.endFailed(session, migrationId, checked.details) : checked;
+      return await this.run(session, checked.run, reporter, { finalTry, tries });
     } catch (error) {
-      broken = !isSqlError(error);
-      if (!broken) await client.query('ROLLBACK').catch(() => (broken = true));
+      if (!isSqlError(error) && !(error instanceof MigrationRecordMissingError)) session.broken = true;
       throw error;
     } finally {
-      // A connection in an unknown state is discarded, not reused.
-      client.release(broken);
+      await session.close();
     }
   }
 
@@ -124,125 +123,120 @@ export class ApplyService {
     }
   }
 
-  private async applyInTransaction(
-    client: pg.PoolClient,
+  /** Everything decided before running anything: ended before, waits, version order, the allow-list. */
+  private async check(
     migrationId: string,
-    attempt: BegunAttempt,
-    reporter: ApplyReporter,
-    finalTry: boolean,
-  ): Promise<{ outcome: ApplyOutcome; committed: boolean }> {
-    const notCommitted = (outcome: ApplyOutcome) => ({ outcome, committed: false });
-    if (!attempt.locked) {
-      return notCommitted({ kind: 'wait', reason: `tenant ${attempt.tenant_id} has another attempt running`, tenantId: attempt.tenant_id });
-    }
-    if (attempt.status !== 'pending') return notCommitted({ kind: 'already-ended', status: attempt.status });
-
-    const version = attempt.version_applied;
-    const current = attempt.current_version;
-    if (current >= version) {
-      return notCommitted(await this.end(client, migrationId, attempt.tenant_id, 'failed', `Version ${version} is already applied (current version ${current}).`));
-    }
+    claim: ClaimedAttempt,
+  ): Promise<{ kind: 'run'; run: TenantRun } | { kind: 'refused'; details: string } | Exclude<ApplyOutcome, { kind: 'ended' }>> {
+    if (claim.status !== 'pending') return { kind: 'already-ended', status: claim.status };
+    const version = claim.version_applied;
+    const current = claim.current_version;
+    if (current >= version) return { kind: 'refused', details: `Version ${version} is already applied (current version ${current}).` };
     if (current < version - 1) {
-      if (attempt.previous_pending) return notCommitted({ kind: 'wait', reason: `version ${version - 1} is still pending`, tenantId: attempt.tenant_id });
-      const missing = `Version ${version} applies only on top of version ${version - 1}, which is neither applied nor pending (current version ${current}).`;
-      return notCommitted(await this.end(client, migrationId, attempt.tenant_id, 'failed', missing));
+      if (claim.previous_pending) return { kind: 'wait', reason: `version ${version - 1} is still pending`, tenantId: claim.tenant_id };
+      return {
+        kind: 'refused',
+        details: `Version ${version} applies only on top of version ${version - 1}, which is neither applied nor pending (current version ${current}).`,
+      };
     }
-
-    const statements = await parseDdlCached(attempt.ddl);
-    const schema = tenantSchemaName(attempt.tenant_id);
+    const statements = await parseDdlCached(claim.ddl);
+    const schema = tenantSchemaName(claim.tenant_id);
     try {
       // Again at apply time: a definition may have been stored by other means than the API.
       checkAllowed(statements, schema);
     } catch (error) {
       if (!(error instanceof DdlRejectedError || error instanceof TooManyStatementsError)) throw error;
-      return notCommitted(await this.end(client, migrationId, attempt.tenant_id, 'failed', `Refused before running anything: ${error.message}.`));
+      return { kind: 'refused', details: `Refused before running anything: ${error.message}.` };
     }
-    const run: TenantRun = { migrationId, tenantId: attempt.tenant_id, schema, statements, details: summarize(version, statements) };
-    const outcome = await this.applyFast(client, run, reporter, finalTry);
-    if (outcome) return { outcome, committed: true };
-    // Something failed on the fast path. Back to the savepoint, and once more statement by
-    // statement, to tell which statement failed and why.
-    await client.query('ROLLBACK TO SAVEPOINT tenant_ddl');
-    return notCommitted(await this.applyStepByStep(client, run, reporter, finalTry));
+    return { kind: 'run', run: { migrationId, tenantId: claim.tenant_id, schema, statements, details: summarize(version, statements) } };
   }
 
-  /**
-   * The usual case, in as few round trips as keep per-statement progress: the savepoint and the
-   * tenant's session ride with the first statement, the record's success and COMMIT with the
-   * last. Undefined if PostgreSQL refused anything: the caller goes back to the savepoint.
-   * A transient fault is retried as it is, unless this is the last try.
-   */
-  private async applyFast(client: pg.PoolClient, run: TenantRun, reporter: ApplyReporter, finalTry: boolean): Promise<ApplyOutcome | undefined> {
-    const { statements } = run;
-    const literal = (value: string) => client.escapeLiteral(value);
-    let results: pg.QueryResult[] = [];
-    for (const statement of statements) {
-      const first = statement.ordinal === 1;
-      const last = statement.ordinal === statements.length;
-      const sql = joinStatements([
-        ...(first ? [savepointSql(this.config.apply), enterTenantSql(run.schema)] : []),
-        statement.text,
-        ...(last ? [finishAndCommitSql(run.migrationId, run.details, tenantRoleName(run.schema), literal)] : []),
-      ]);
-      try {
-        const result = (await client.query(sql)) as unknown as pg.QueryResult | pg.QueryResult[];
-        results = Array.isArray(result) ? result : [result];
-      } catch (error) {
-        if (!isSqlError(error) || (isTransient(error) && !finalTry)) throw error;
-        return undefined;
-      }
-      reporter.progress({ applied: statement.ordinal, total: statements.length });
-    }
-    for (const statement of statements) reporter.log(`statement ${statement.ordinal} of ${statements.length} applied: ${preview(statement)}`);
-    const finished = results.at(-2)!.rows[0] as EndRow; // finish_attempt's row, just before COMMIT's
-    return { kind: 'ended', status: 'success', details: run.details, tenantId: run.tenantId, statements: statements.length, waiting: finished.waiting };
-  }
-
-  /** Statement by statement, each in a round trip of its own, inside the savepoint; the caller commits. */
-  private async applyStepByStep(client: pg.PoolClient, run: TenantRun, reporter: ApplyReporter, finalTry: boolean): Promise<ApplyOutcome> {
-    const { migrationId, tenantId, schema, statements } = run;
-    await client.query(enterTenantSql(schema));
-    for (const statement of statements) {
-      try {
+  /** The one path: enter the tenant's session, each statement in a round trip of its own (per-statement progress), then end and COMMIT. */
+  private async run(session: TenantSession, run: TenantRun, reporter: ApplyReporter, tries: { finalTry: boolean; tries: number }): Promise<ApplyOutcome> {
+    const { client } = session;
+    const total = run.statements.length;
+    let step: ApplyStep = { at: 'enter' };
+    try {
+      await client.query(enterTenantSql(run.tenantId, run.schema, this.config.apply));
+      for (const statement of run.statements) {
+        step = { at: 'statement', statement, total };
         await client.query(statement.text);
-      } catch (error) {
-        if (!isSqlError(error) || (isTransient(error) && !finalTry)) throw error;
-        await client.query('ROLLBACK TO SAVEPOINT tenant_ddl');
-        reporter.log(`statement ${statement.ordinal} of ${statements.length} failed: SQLSTATE ${error.code} ${error.message}`);
-        return this.end(client, migrationId, tenantId, 'failed', failureDetails(error, statement, statements.length));
+        reporter.log(`statement ${statement.ordinal} of ${total} applied: ${preview(statement)}`);
+        reporter.progress({ applied: statement.ordinal, total });
       }
-      reporter.log(`statement ${statement.ordinal} of ${statements.length} applied: ${preview(statement)}`);
-      reporter.progress({ applied: statement.ordinal, total: statements.length });
+      step = { at: 'finish' };
+      const results = (await client.query(finishSql(run.migrationId, run.tenantId, run.details, (v) => client.escapeLiteral(v)))) as unknown as pg.QueryResult[];
+      session.locked = undefined; // released by the same round trip, after COMMIT
+      const finished = results[2].rows[0] as EndRow;
+      return { kind: 'ended', status: 'success', details: run.details, tenantId: run.tenantId, statements: total, waiting: finished.waiting };
+    } catch (error) {
+      return this.onFault(session, run, step, error, reporter, tries);
     }
-    // Back to the service's role and the record's success in one round trip; if the DDL had
-    // switched roles, the savepoint takes both back and the attempt fails instead.
-    const [who, , ended] = (await client.query(
-      `${LEAVE_TENANT_ROLE_SQL}; ${inlineParams(END_ATTEMPT_SQL, [migrationId, 'success', run.details], (v) => client.escapeLiteral(v))}`,
-    )) as unknown as pg.QueryResult[];
-    if (who.rows[0].role !== tenantRoleName(schema)) {
-      await client.query('ROLLBACK TO SAVEPOINT tenant_ddl');
-      const refused = `Refused: the DDL switched the session to role '${who.rows[0].role}'; nothing was applied.`;
-      return this.end(client, migrationId, tenantId, 'failed', refused);
-    }
-    return this.ended(migrationId, tenantId, 'success', run.details, statements.length, ended.rows[0]);
   }
 
-  private async end(
-    client: pg.PoolClient,
-    migrationId: string,
-    tenantId: string,
-    status: 'success' | 'failed',
-    details: string,
-    statements = 0,
+  /** Every fault of an attempt, handled here once. */
+  private async onFault(
+    session: TenantSession,
+    run: TenantRun,
+    step: ApplyStep,
+    error: unknown,
+    reporter: ApplyReporter,
+    tries: { finalTry: boolean; tries: number },
   ): Promise<ApplyOutcome> {
-    const { rows } = await client.query<EndRow>(END_ATTEMPT_SQL, [migrationId, status, details]);
-    return this.ended(migrationId, tenantId, status, details, statements, rows[0]);
+    const { client } = session;
+    // Not PostgreSQL answering: the connection is gone, and the session lock with it.
+    if (!isSqlError(error)) throw error;
+    // The last round trip leaves no transaction open only if COMMIT itself failed (or succeeded
+    // and what followed failed: the record says which).
+    if (step.at === 'finish' && client.getTransactionStatus() === 'I') step = { at: 'commit' };
+    try {
+      if (client.getTransactionStatus() !== 'I') await client.query('ROLLBACK');
+      if (step.at === 'commit' || (step.at === 'finish' && error.code === NO_LONGER_PENDING)) {
+        const status = (await client.query<{ status: MigrationStatus }>(RECORD_STATUS_SQL, [run.migrationId])).rows[0]?.status;
+        if (status === 'success' && step.at === 'commit') {
+          return { kind: 'ended', status: 'success', details: run.details, tenantId: run.tenantId, statements: run.statements.length, waiting: [] };
+        }
+        if (status !== 'pending') return { kind: 'already-ended', status: status ?? 'failed' };
+      }
+    } catch {
+      // Clean-up failed: the connection is in doubt. Report the fault itself, never the clean-up's.
+      session.broken = true;
+      throw error;
+    }
+    if (step.at === 'statement') reporter.log(`statement ${step.statement.ordinal} of ${step.total} failed: SQLSTATE ${error.code} ${error.message}`);
+    const verdict = judgeFault(step, error, { ...tries, statementTimeoutMs: this.config.apply.statementTimeoutMs });
+    if (verdict.retry) throw error;
+    return this.endFailed(session, run.migrationId, verdict.details);
   }
 
-  private ended(migrationId: string, tenantId: string, status: 'success' | 'failed', details: string, statements: number, row: EndRow): ApplyOutcome {
-    // Under the tenant lock nothing else ends this record; if something did, commit nothing.
-    if (row.ended !== 1) throw new Error(`migration ${migrationId} was ended by someone else while applying`);
-    return { kind: 'ended', status, details, tenantId, statements, waiting: row.waiting };
+  /** Ends the attempt `failed` (no transaction is open; the session lock is held) and releases the lock. */
+  private async endFailed(session: TenantSession, migrationId: string, details: string): Promise<ApplyOutcome> {
+    const { client } = session;
+    const tenantId = session.locked!;
+    const [end] = (await client.query(endAndReleaseSql(migrationId, tenantId, 'failed', details, (v) => client.escapeLiteral(v)))) as unknown as pg.QueryResult<EndRow>[];
+    session.locked = undefined;
+    const row = end.rows[0];
+    if (row.ended !== 1) {
+      const status = (await client.query<{ status: MigrationStatus }>(RECORD_STATUS_SQL, [migrationId])).rows[0]?.status ?? 'failed';
+      return { kind: 'already-ended', status };
+    }
+    return { kind: 'ended', status: 'failed', details, tenantId, statements: 0, waiting: row.waiting };
+  }
+}
+
+/** The attempt's connection and the tenant lock it holds at session level, released (or the connection discarded) at the end. */
+class TenantSession {
+  locked?: string;
+  broken = false;
+
+  constructor(readonly client: pg.PoolClient) {}
+
+  async close(): Promise<void> {
+    if (this.locked && !this.broken) {
+      await this.client.query(RELEASE_TENANT_SQL, [this.locked]).catch(() => (this.broken = true));
+    }
+    // A connection in doubt is closed, not reused: closing it also frees any lock it still holds.
+    this.client.release(this.broken);
   }
 }
 

@@ -1,20 +1,20 @@
-// The apply's SQL, in the order it runs; all inside one transaction on one connection.
+// The apply's SQL, in the order it runs, on the attempt's own connection (see apply.service.ts).
 
 /**
- * Reads the attempt, tries the tenant's advisory lock (held until the transaction ends) and, if
- * taken, reads under it where the tenant's versions stand. See the apply_functions migration.
+ * Outside any transaction: reads the attempt, tries the tenant's lock at session level and, if
+ * taken, reads where the tenant's versions stand. See the least_privilege migration.
  */
-export const BEGIN_ATTEMPT_SQL = 'SELECT * FROM business_store_service.begin_attempt($1)';
+export const CLAIM_ATTEMPT_SQL = 'SELECT * FROM business_store_service.claim_attempt($1)';
 
-/** Waits for the tenant's lock: giving up is quick and must not be skipped. */
+/** Waits for the tenant's lock (transaction level): giving up is quick and must not be skipped. */
 export const GIVE_UP_LOCK_SQL = `
-SELECT m.tenant_id, pg_advisory_xact_lock(hashtextextended('bss:tenant:' || m.tenant_id::text, 0))
+SELECT m.tenant_id, pg_advisory_xact_lock(business_store_service.tenant_lock_key(m.tenant_id))
 FROM business_store_service.schema_migrations m
 WHERE m.migration_id = $1`;
 
 /** Could a parked attempt run now? Its tenant is free and its previous version is no longer pending. */
 export const ATTEMPT_READY_SQL = `
-SELECT pg_try_advisory_xact_lock(hashtextextended('bss:tenant:' || m.tenant_id::text, 0))
+SELECT pg_try_advisory_xact_lock(business_store_service.tenant_lock_key(m.tenant_id))
        AND NOT EXISTS (SELECT 1 FROM business_store_service.schema_migrations p
                        WHERE p.tenant_id = m.tenant_id AND p.version_applied = m.version_applied - 1
                          AND p.status = 'pending') AS ready
@@ -24,64 +24,48 @@ WHERE m.migration_id = $1`;
 /** Ends the attempt (only a pending one) and lists the tenant's other pending attempts, to wake them. */
 export const END_ATTEMPT_SQL = 'SELECT ended, waiting FROM business_store_service.end_attempt($1, $2, $3)';
 
-/** The tenant's own role: NOLOGIN, owns its schema and nothing else. */
-export function tenantRoleName(schema: string): string {
-  return `bss_${schema}`;
-}
+export const RELEASE_TENANT_SQL = 'SELECT business_store_service.release_tenant($1)';
+
+export const RECORD_STATUS_SQL = 'SELECT status FROM business_store_service.schema_migrations WHERE migration_id = $1';
+
+/** SQLSTATEs of finish_attempt: the DDL left the tenant's role; the record was no longer pending. */
+export const LEFT_TENANT_ROLE = 'BSS01';
+export const NO_LONGER_PENDING = 'BSS02';
 
 /**
- * Timeouts for the rest of the transaction, then the savepoint that lets a failed statement be
- * undone (role and schema creation included) while the tenant's lock is kept.
+ * Opens the attempt's transaction with its timeouts, then the tenant's session: its role and
+ * schema (created on first use, inside this transaction, so a failed first attempt leaves
+ * neither), unqualified names resolving there, and the tenant's role, which reaches nothing else.
  */
-export function savepointSql(timeouts: { lockTimeoutMs: number; statementTimeoutMs: number }): string {
+export function enterTenantSql(tenantId: string, schema: string, timeouts: { lockTimeoutMs: number; statementTimeoutMs: number }): string {
   return [
+    'BEGIN',
     `SET LOCAL lock_timeout = ${Math.trunc(timeouts.lockTimeoutMs)}`,
     `SET LOCAL statement_timeout = ${Math.trunc(timeouts.statementTimeoutMs)}`,
-    'SAVEPOINT tenant_ddl',
+    `SELECT pg_catalog.set_config('search_path', '${schema}', true),
+            pg_catalog.set_config('role', business_store_service.provision_tenant('${tenantId}'), true)`,
   ].join(';\n');
 }
-
-/**
- * The tenant's role and schema (created on first use), then the DDL's session: unqualified names
- * resolve in the tenant's schema, and it runs as the tenant's role, which can reach nothing else.
- */
-export function enterTenantSql(schema: string): string {
-  const role = tenantRoleName(schema);
-  return [
-    `SELECT business_store_service.prepare_tenant('${schema}', '${role}')`,
-    `SET LOCAL search_path TO ${schema}`,
-    `SET LOCAL ROLE ${role}`,
-  ].join(';\n');
-}
-
-/** After the DDL: who it ran as (must still be the tenant's role), then back to the service's role. */
-export const LEAVE_TENANT_ROLE_SQL = 'SELECT current_user AS role; RESET ROLE';
 
 /**
  * After the DDL, in one round trip: note who it ran as, back to the service's role, the record's
- * success (finish_attempt checks both) and COMMIT: finish_attempt's row is the last but one result.
+ * success (finish_attempt checks both), COMMIT, and the tenant's lock released. If COMMIT fails,
+ * the release does not run: the failure is recorded under the lock, then it is released.
  */
-export function finishAndCommitSql(migrationId: string, details: string, tenantRole: string, escapeLiteral: (value: string) => string): string {
+export function finishSql(migrationId: string, tenantId: string, details: string, escapeLiteral: (value: string) => string): string {
   return [
     `SELECT pg_catalog.set_config('bss.ddl_role', current_user, true)`,
     'RESET ROLE',
-    `SELECT ended, waiting FROM business_store_service.finish_attempt(${escapeLiteral(migrationId)}, ${escapeLiteral(details)}, ${escapeLiteral(tenantRole)})`,
+    `SELECT ended, waiting FROM business_store_service.finish_attempt(${escapeLiteral(migrationId)}, ${escapeLiteral(details)})`,
     'COMMIT',
+    `SELECT business_store_service.release_tenant('${tenantId}')`,
   ].join(';\n');
 }
 
-/**
- * Joins SQL texts into one simple-protocol query. The newline before each semicolon keeps it
- * out of a statement's trailing line comment.
- */
-export function joinStatements(texts: string[]): string {
-  return texts.join('\n;\n');
-}
-
-/**
- * Inlines `$n` parameters as escaped literals, so that a statement can share one round trip
- * with others (the simple query protocol takes no parameters).
- */
-export function inlineParams(sql: string, values: string[], escapeLiteral: (value: string) => string): string {
-  return sql.replace(/\$(\d+)/g, (_, n: string) => escapeLiteral(values[Number(n) - 1]));
+/** Ends the attempt (after ROLLBACK, still under the session lock) and releases the lock, in one round trip. */
+export function endAndReleaseSql(migrationId: string, tenantId: string, status: 'success' | 'failed', details: string, escapeLiteral: (value: string) => string): string {
+  return [
+    `SELECT ended, waiting FROM business_store_service.end_attempt(${escapeLiteral(migrationId)}, '${status}', ${escapeLiteral(details)})`,
+    `SELECT business_store_service.release_tenant('${tenantId}')`,
+  ].join(';\n');
 }
