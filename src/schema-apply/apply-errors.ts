@@ -4,7 +4,7 @@ import { LEFT_TENANT_ROLE } from './apply.sql.js';
 
 /**
  * Where in an attempt a fault happened: opening the tenant's session, one of its statements,
- * the record's end (before COMMIT), or COMMIT itself (a deferred constraint, say).
+ * the record's end (finish_attempt refusing it), or COMMIT (a deferred constraint, say).
  */
 export type ApplyStep =
   | { at: 'enter' }

@@ -14,6 +14,8 @@ import {
   ATTEMPT_READY_SQL,
   CLAIM_ATTEMPT_SQL,
   END_ATTEMPT_SQL,
+  FINISH_RESULT,
+  FINISH_SQLSTATES,
   endAndReleaseSql,
   enterTenantSql,
   finishSql,
@@ -164,10 +166,10 @@ export class ApplyService {
         reporter.log(`statement ${statement.ordinal} of ${total} applied: ${preview(statement)}`);
         reporter.progress({ applied: statement.ordinal, total });
       }
-      step = { at: 'finish' };
+      step = { at: 'commit' };
       const results = (await client.query(finishSql(run.migrationId, run.tenantId, run.details, (v) => client.escapeLiteral(v)))) as unknown as pg.QueryResult[];
       session.locked = undefined; // released by the same round trip, after COMMIT
-      const finished = results[2].rows[0] as EndRow;
+      const finished = results[FINISH_RESULT].rows[0] as EndRow;
       return { kind: 'ended', status: 'success', details: run.details, tenantId: run.tenantId, statements: total, waiting: finished.waiting };
     } catch (error) {
       return this.onFault(session, run, step, error, reporter, tries);
@@ -186,17 +188,15 @@ export class ApplyService {
     const { client } = session;
     // Not PostgreSQL answering: the connection is gone, and the session lock with it.
     if (!isSqlError(error)) throw error;
-    // The last round trip leaves no transaction open only if COMMIT itself failed (or succeeded
-    // and what followed failed: the record says which).
-    if (step.at === 'finish' && client.getTransactionStatus() === 'I') step = { at: 'commit' };
+    // In the last round trip, finish_attempt's own refusals are told apart by their SQLSTATEs;
+    // anything else there was raised by the deferred checks or COMMIT.
+    if (step.at === 'commit' && FINISH_SQLSTATES.has(error.code ?? '')) step = { at: 'finish' };
     try {
-      if (client.getTransactionStatus() !== 'I') await client.query('ROLLBACK');
-      if (step.at === 'commit' || (step.at === 'finish' && error.code === NO_LONGER_PENDING)) {
+      // Harmless when COMMIT itself failed and no transaction is open (PostgreSQL only warns).
+      await client.query('ROLLBACK');
+      if (step.at === 'finish' && error.code === NO_LONGER_PENDING) {
         const status = (await client.query<{ status: MigrationStatus }>(RECORD_STATUS_SQL, [run.migrationId])).rows[0]?.status;
-        if (status === 'success' && step.at === 'commit') {
-          return { kind: 'ended', status: 'success', details: run.details, tenantId: run.tenantId, statements: run.statements.length, waiting: [] };
-        }
-        if (status !== 'pending') return { kind: 'already-ended', status: status ?? 'failed' };
+        return { kind: 'already-ended', status: status ?? 'failed' };
       }
     } catch {
       // Clean-up failed: the connection is in doubt. Report the fault itself, never the clean-up's.

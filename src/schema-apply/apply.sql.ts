@@ -31,6 +31,7 @@ export const RECORD_STATUS_SQL = 'SELECT status FROM business_store_service.sche
 /** SQLSTATEs of finish_attempt: the DDL left the tenant's role; the record was no longer pending. */
 export const LEFT_TENANT_ROLE = 'BSS01';
 export const NO_LONGER_PENDING = 'BSS02';
+export const FINISH_SQLSTATES = new Set([LEFT_TENANT_ROLE, NO_LONGER_PENDING]);
 
 /**
  * Opens the attempt's transaction with its timeouts, then the tenant's session: its role and
@@ -48,12 +49,16 @@ export function enterTenantSql(tenantId: string, schema: string, timeouts: { loc
 }
 
 /**
- * After the DDL, in one round trip: note who it ran as, back to the service's role, the record's
- * success (finish_attempt checks both), COMMIT, and the tenant's lock released. If COMMIT fails,
- * the release does not run: the failure is recorded under the lock, then it is released.
+ * After the DDL, in one round trip: the deferred constraints checked now, still as the tenant's
+ * role (what COMMIT would raise, raised here, with the tenant's view of the failing key); who it
+ * ran as; back to the service's role; the record's success (finish_attempt checks both); COMMIT;
+ * and the tenant's lock released. With the deferred checks done, COMMIT itself can only fail for
+ * reasons that are retried. If anything fails, the release does not run: the failure is recorded
+ * under the lock first.
  */
 export function finishSql(migrationId: string, tenantId: string, details: string, escapeLiteral: (value: string) => string): string {
   return [
+    'SET CONSTRAINTS ALL IMMEDIATE',
     `SELECT pg_catalog.set_config('bss.ddl_role', current_user, true)`,
     'RESET ROLE',
     `SELECT ended, waiting FROM business_store_service.finish_attempt(${escapeLiteral(migrationId)}, ${escapeLiteral(details)})`,
@@ -61,6 +66,9 @@ export function finishSql(migrationId: string, tenantId: string, details: string
     `SELECT business_store_service.release_tenant('${tenantId}')`,
   ].join(';\n');
 }
+
+/** finish_attempt's row among the results of finishSql. */
+export const FINISH_RESULT = 3;
 
 /** Ends the attempt (after ROLLBACK, still under the session lock) and releases the lock, in one round trip. */
 export function endAndReleaseSql(migrationId: string, tenantId: string, status: 'success' | 'failed', details: string, escapeLiteral: (value: string) => string): string {
