@@ -1,6 +1,6 @@
 import type { TypeName } from '@pgsql/types';
 import type { Warn } from './lint-rules.js';
-import { stringsOf } from './parse-tree.js';
+import { stringsOf, unwrap } from './parse-tree.js';
 
 /*
  * Rules on a column's declared type. They apply to new and existing tables alike: a bad type
@@ -42,7 +42,11 @@ export function isSerial(typeName: TypeName | undefined): boolean {
 /** `varchar(40)`, `integer`, `numeric(12, 2)`: the type as a reader would write it, for messages. */
 export function typeLabel(typeName: TypeName | undefined): string {
   const name = stringsOf(typeName?.names).filter((n) => n !== 'pg_catalog').join('.') || '?';
-  const mods = (typeName?.typmods ?? []).map((m) => ('A_Const' in m ? (m.A_Const.ival?.ival ?? 0) : '?'));
+  const mods = (typeName?.typmods ?? []).map((mod) => {
+    const constant = unwrap(mod, 'A_Const');
+    // The parser leaves out zero values: 0 comes out as `{ ival: {} }`.
+    return constant ? (constant.ival?.ival ?? 0) : '?';
+  });
   const array = typeName?.arrayBounds ? '[]' : '';
   return `${INT_TYPES.get(name) ?? name}${mods.length > 0 ? `(${mods.join(', ')})` : ''}${array}`;
 }

@@ -14,7 +14,7 @@ import type {
 import { isSerial, lintColumnType, lintKeyType, typeLabel } from './lint-column-types.js';
 import { RULES, type LintRuleId, type LintRuleInfo, type Warn } from './lint-rules.js';
 import type { ParsedStatement } from './parse-ddl.js';
-import { columnConstraints, columnDefOf, constraintOf, isNullConstant, stringsOf } from './parse-tree.js';
+import { columnConstraints, columnDefOf, constraintOf, isNullConstant, lastName, stringsOf, unwrap } from './parse-tree.js';
 
 /*
  * Static lint of a definition (contract §9 `warnings`): statements that are legal but risky on a
@@ -100,7 +100,8 @@ function lintAlterTable(stmt: AlterTableStmt, scope: Scope): void {
   // ALTER INDEX / VIEW / SEQUENCE parse as AlterTableStmt too; only tables hold rows we would lock.
   if (table === undefined || (stmt.objtype !== undefined && stmt.objtype !== 'OBJECT_TABLE')) return;
   for (const node of stmt.cmds ?? []) {
-    if ('AlterTableCmd' in node) lintAlterTableCmd(table, node.AlterTableCmd, scope);
+    const cmd = unwrap(node, 'AlterTableCmd');
+    if (cmd) lintAlterTableCmd(table, cmd, scope);
   }
 }
 
@@ -232,7 +233,7 @@ function lintRename(stmt: RenameStmt, scope: Scope): void {
 function lintDrop(stmt: DropStmt, scope: Scope): void {
   if (stmt.removeType !== 'OBJECT_TABLE') return;
   for (const object of stmt.objects ?? []) {
-    const table = 'List' in object ? stringsOf(object.List.items).at(-1) : undefined;
+    const table = lastName(unwrap(object, 'List')?.items);
     if (table === undefined || scope.created.delete(table)) continue;
     scope.warn(
       'drop-table',
