@@ -1,5 +1,7 @@
-/** SQL keywords for parse-tree kinds whose names do not spell them. */
-const NAMED: Record<string, string> = {
+import type { NodeKind } from './parse-ddl.js';
+
+/** SQL keywords for parse-tree kinds whose names do not spell them; keys are checked against the parser's kinds. */
+const NAMED: Partial<Record<NodeKind, string>> = {
   CreateStmt: 'CREATE TABLE',
   IndexStmt: 'CREATE INDEX',
   ViewStmt: 'CREATE VIEW',
@@ -43,7 +45,8 @@ const WORDS: Record<string, string> = {
 /** `CreateFunctionStmt` -> "CREATE FUNCTION"; tolerates any string, '' when nothing is left. */
 export function statementKeywords(kind: unknown): string {
   if (typeof kind !== 'string') return '';
-  if (Object.hasOwn(NAMED, kind)) return NAMED[kind];
+  const named = Object.hasOwn(NAMED, kind) ? NAMED[kind as NodeKind] : undefined;
+  if (named !== undefined) return named;
   const words = kind.replace(/Stmt$/, '').match(/[A-Z]+[a-z0-9]*|[a-z0-9]+/g) ?? [];
   return words.map((word) => (Object.hasOwn(WORDS, word) ? WORDS[word] : word.toUpperCase())).join(' ');
 }

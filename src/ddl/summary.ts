@@ -1,4 +1,6 @@
-import type { ParsedStatement } from './parse-ddl.js';
+import type { AlterTableCmd, ObjectType } from '@pgsql/types';
+import type { NodeKind, NodeOf, ParsedStatement } from './parse-ddl.js';
+import { lastName, unwrap } from './parse-tree.js';
 import { statementKeywords } from './statement-kind.js';
 
 /*
@@ -7,12 +9,12 @@ import { statementKeywords } from './statement-kind.js';
  * access optional-chained) and anything unrecognised degrades to generic wording.
  */
 
-// Parse-tree nodes are plain JSON from libpg-query; typing every shape would not add safety here.
-type Node = any;
-
 type Statement = Pick<ParsedStatement, 'kind' | 'node'>;
 
-export function summarize(version: number, statements: Statement[]): string {
+/** One handler per statement kind, typed by the node it receives. */
+type Handlers = { [K in NodeKind]?: (node: NodeOf<K>) => string[] };
+
+export function summarize(version: number, statements: readonly Statement[]): string {
   const sentences = statements.flatMap((statement) => {
     try {
       return describe(statement.kind, statement.node);
@@ -25,15 +27,16 @@ export function summarize(version: number, statements: Statement[]): string {
 }
 
 /** One sentence per action; a statement may yield several (multi-command ALTER, multi-object DROP). */
-function describe(kind: string, node: Node): string[] {
-  const handler = own(STATEMENTS, kind);
+function describe(kind: unknown, node: unknown): string[] {
+  // ParsedStatement pairs each kind with its node type; TypeScript cannot carry that through a look-up.
+  const handler = own(STATEMENTS as Record<string, (node: unknown) => string[]>, kind);
   return handler ? handler(node ?? {}) : [generic(kind)];
 }
 
-const STATEMENTS: Record<string, (node: Node) => string[]> = {
+const STATEMENTS: Handlers = {
   CreateStmt: (n) => {
     const table = q(n.relation?.relname);
-    const parent = n.inhRelations?.[0]?.RangeVar?.relname;
+    const parent = unwrap(n.inhRelations?.[0], 'RangeVar')?.relname;
     if (n.partbound && parent) return [`Created table ${table} as a partition of ${q(parent)}.`];
     if (n.partspec) return [`Created partitioned table ${table}.`];
     return [`Created table ${table}.`];
@@ -44,8 +47,8 @@ const STATEMENTS: Record<string, (node: Node) => string[]> = {
       : [`Created table ${q(n.into?.rel?.relname)} from a query.`],
   AlterTableStmt: (n) => {
     const target = n.relation?.relname;
-    const cmds: Node[] = Array.isArray(n.cmds) ? n.cmds : [];
-    return cmds.map((cmd) => alterTableCommand(cmd?.AlterTableCmd ?? {}, target, n.objtype));
+    const cmds = Array.isArray(n.cmds) ? n.cmds : [];
+    return cmds.map((cmd) => alterTableCommand(unwrap(cmd, 'AlterTableCmd') ?? {}, target, n.objtype));
   },
   RenameStmt: (n) => {
     const what = objectLabel(n.renameType);
@@ -56,7 +59,7 @@ const STATEMENTS: Record<string, (node: Node) => string[]> = {
   },
   DropStmt: (n) => {
     const what = objectLabel(n.removeType);
-    const objects: Node[] = Array.isArray(n.objects) ? n.objects : [];
+    const objects = Array.isArray(n.objects) ? n.objects : [];
     return objects.map((object) => withName(`Dropped ${what}`, nameOf(object)));
   },
   IndexStmt: (n) => {
@@ -80,7 +83,7 @@ const STATEMENTS: Record<string, (node: Node) => string[]> = {
   CommentStmt: (n) => {
     const what = objectLabel(n.objtype);
     // Members of a table or domain read better as 'table.member' than as the bare member name.
-    const items: Node[] | undefined = n.object?.List?.items;
+    const items = unwrap(n.object, 'List')?.items;
     const name =
       MEMBER_OBJECTS.has(n.objtype) && Array.isArray(items) && items.length >= 2
         ? items.slice(-2).map(nameOf).join('.')
@@ -93,8 +96,8 @@ const STATEMENTS: Record<string, (node: Node) => string[]> = {
 };
 
 /** ALTER TABLE subcommands with their own wording; anything else is "Altered table 't'." */
-const ALTER_TABLE_COMMANDS: Record<string, (column: string, table: string, cmd: Node) => string> = {
-  AT_AddColumn: (_, t, cmd) => `Added column ${q(cmd.def?.ColumnDef?.colname)} to ${t}.`,
+const ALTER_TABLE_COMMANDS: Record<string, (column: string, table: string, cmd: AlterTableCmd) => string> = {
+  AT_AddColumn: (_, t, cmd) => `Added column ${q(unwrap(cmd.def, 'ColumnDef')?.colname)} to ${t}.`,
   AT_DropColumn: (c, t) => `Dropped column ${c} from ${t}.`,
   AT_AlterColumnType: (c, t) => `Changed type of column ${c} in ${t}.`,
   AT_SetNotNull: (c, t) => `Set NOT NULL on column ${c} in ${t}.`,
@@ -103,7 +106,7 @@ const ALTER_TABLE_COMMANDS: Record<string, (column: string, table: string, cmd: 
   AT_ColumnDefault: (c, t, cmd) =>
     cmd.def ? `Set default of column ${c} in ${t}.` : `Dropped default of column ${c} in ${t}.`,
   AT_AddConstraint: (_, t, cmd) => {
-    const constraint = cmd.def?.Constraint ?? {};
+    const constraint = unwrap(cmd.def, 'Constraint') ?? {};
     if (constraint.conname) return `Added constraint ${q(constraint.conname)} to ${t}.`;
     return `Added ${own(CONSTRAINT_KINDS, constraint.contype) ?? 'constraint'} to ${t}.`;
   },
@@ -120,7 +123,7 @@ const CONSTRAINT_KINDS: Record<string, string> = {
   CONSTR_NOTNULL: 'not-null constraint',
 };
 
-function alterTableCommand(cmd: Node, table: string | undefined, objtype: string | undefined): string {
+function alterTableCommand(cmd: AlterTableCmd, table: string | undefined, objtype: ObjectType | undefined): string {
   const handler = own(ALTER_TABLE_COMMANDS, cmd.subtype);
   if (handler) return handler(q(cmd.name), q(table), cmd);
   // ALTER INDEX / VIEW / SEQUENCE also parse as AlterTableStmt; name the object they altered.
@@ -128,7 +131,7 @@ function alterTableCommand(cmd: Node, table: string | undefined, objtype: string
 }
 
 /** Object types whose COMMENT target is (…, parent, member). */
-const MEMBER_OBJECTS = new Set([
+const MEMBER_OBJECTS = new Set<ObjectType | undefined>([
   'OBJECT_COLUMN',
   'OBJECT_TABCONSTRAINT',
   'OBJECT_DOMCONSTRAINT',
@@ -162,21 +165,18 @@ function objectLabel(objtype: unknown): string {
  * Bare name of a DROP/COMMENT/RENAME target: a qualified-name list, a type name, a function
  * signature or a plain string. The schema (and any argument list) is left out on purpose.
  */
-function nameOf(object: Node): string | undefined {
-  if (!object || typeof object !== 'object') return undefined;
-  if (typeof object.String?.sval === 'string') return object.String.sval;
-  if (object.List) return lastName(object.List.items);
-  if (object.TypeName) return lastName(object.TypeName.names);
-  if (object.ObjectWithArgs) return lastName(object.ObjectWithArgs.objname);
-  if (typeof object.relname === 'string') return object.relname;
-  return undefined;
-}
-
-/** Last element of a qualified name (`[schema, name]`), when it is a plain string. */
-function lastName(names: Node): string | undefined {
-  if (!Array.isArray(names) || names.length === 0) return undefined;
-  const last = names[names.length - 1]?.String?.sval;
-  return typeof last === 'string' ? last : undefined;
+function nameOf(object: unknown): string | undefined {
+  const string = unwrap(object, 'String')?.sval;
+  if (typeof string === 'string') return string;
+  const list = unwrap(object, 'List');
+  if (list) return lastName(list.items);
+  const type = unwrap(object, 'TypeName');
+  if (type) return lastName(type.names);
+  const routine = unwrap(object, 'ObjectWithArgs');
+  if (routine) return lastName(routine.objname);
+  // Also takes a RangeVar given unwrapped.
+  const relname = typeof object === 'object' && object !== null ? (object as { relname?: unknown }).relname : undefined;
+  return typeof relname === 'string' ? relname : undefined;
 }
 
 /** Table look-up that ignores inherited keys, so a kind like `constructor` cannot hit Object.prototype. */
