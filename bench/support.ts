@@ -88,10 +88,11 @@ export async function adminQuery(sql: string, params: unknown[] = []): Promise<p
 
 /** Tenant roles are cluster-wide: drops the ones the service created for this run's tenants; returns how many. */
 export async function dropTenantRoles(tenantIds: string[]): Promise<number> {
-  const names = tenantIds.map((id) => `bss_tenant_${id.replaceAll('-', '')}`);
+  // bss_tenant_<hex>_<database oid> (the baseline's own roles have no suffix).
+  const names = tenantIds.map((id) => `bss\\_tenant\\_${id.replaceAll('-', '')}%`);
   let dropped = 0;
   for (let i = 0; i < names.length; i += 500) {
-    const { rows } = await adminQuery('SELECT rolname FROM pg_roles WHERE rolname = ANY($1)', [names.slice(i, i + 500)]);
+    const { rows } = await adminQuery('SELECT rolname FROM pg_roles WHERE rolname LIKE ANY($1)', [names.slice(i, i + 500)]);
     if (rows.length) await adminQuery(`DROP ROLE ${rows.map((r) => r.rolname).join(', ')}`);
     dropped += rows.length;
   }
