@@ -204,10 +204,11 @@ const MEMBER_OBJECTS = new Set(['OBJECT_COLUMN', 'OBJECT_TABCONSTRAINT', 'OBJECT
 /** The names of objects a statement names by lists of its own (not nodes): `[schema.]object[.member]`, routines. */
 function statementNames(statement: StatementNode, check: NameChecker): string | undefined {
   const objects = (objtype: string | undefined, list: unknown[]) => {
+    const routines = ROUTINE_OBJECTS.has(objtype ?? '');
+    const members = MEMBER_OBJECTS.has(objtype ?? '') ? 1 : 0;
     for (const item of list) {
-      const routine = ROUTINE_OBJECTS.has(objtype ?? '') ? routineParts(item) : undefined;
-      const parts = routine ?? nameParts(item);
-      const broken = routine ? check.ownRoutine(routine) : parts ? check.relation(parts, MEMBER_OBJECTS.has(objtype ?? '') ? 1 : 0) : undefined;
+      const parts = routines ? routineParts(item) : nameParts(item);
+      const broken = !parts ? undefined : routines ? check.ownRoutine(parts) : check.relation(parts, members);
       if (broken) return broken;
     }
     return undefined;
