@@ -1,15 +1,21 @@
 /*
  * Every name a tenant's statement uses must stay inside its own schema: relations unqualified
- * or qualified with the tenant's schema, types, functions, operators and collations also with
- * pg_catalog (built-ins). Functions that reach other objects by a name in a string are refused,
- * unless (nextval and friends) the string names an object of the tenant.
+ * or qualified with the tenant's schema, types, functions, operators, operator classes and
+ * collations also with pg_catalog (built-ins) and, for trusted definitions, bss_extensions.
+ * Functions that reach other objects by a name in a string are refused, unless (nextval and
+ * friends) the string names an object of the tenant.
  */
-
-// Parse-tree nodes are plain JSON from libpg-query.
-type Node = Record<string, any>;
+import type { ColumnRef, FuncCall, RangeVar, TypeCast } from '@pgsql/types';
+import { constantString, defElems, type Fields, isFields, nameParts, type StatementNode, stringValue } from './parse-tree.js';
+import { EXTENSION_OBJECTS, EXTENSION_SCHEMA, type Feature } from './policy.js';
 
 export interface NameRules {
   tenantSchema: string;
+  /**
+   * Told when a name is in bss_extensions, which then passes: the caller refuses it later
+   * unless the policy is trusted. Without it such names are outside the tenant's schema.
+   */
+  trustedOnly?: (feature: Feature) => void;
 }
 
 const BUILTIN_SCHEMA = 'pg_catalog';
@@ -40,17 +46,11 @@ const SEQUENCE_FUNCTIONS = new Set(['nextval', 'currval', 'setval']);
 
 const REG_TYPES = new Set(['regclass', 'regtype', 'regproc', 'regprocedure', 'regoper', 'regoperator', 'regconfig', 'regdictionary', 'regcollation']);
 const TABLESPACE_KEYS = ['tablespacename', 'tableSpace', 'tableSpaceName', 'indexspace'];
-
-/** The string values of a name list (`[{String}]` or `{List: {items}}`); undefined if not all strings. */
-function strings(list: unknown): string[] | undefined {
-  const items = Array.isArray(list) ? list : (list as Node)?.List?.items;
-  if (!Array.isArray(items)) return undefined;
-  const values = items.map((item: Node) => item?.String?.sval);
-  return values.every((v) => typeof v === 'string') ? values : undefined;
-}
+/** Keys whose value is a name list of a type, function, operator, operator class or collation. */
+const BUILTIN_NAME_KEYS = ['names', 'collname', 'opclass', 'objname'];
 
 /** `'a.b'` or `'"A".b'` as PostgreSQL would split it, for names given in string constants. */
-function splitQualified(text: string): string[] {
+export function splitQualified(text: string): string[] {
   const parts: string[] = [];
   for (const match of text.matchAll(/"((?:[^"]|"")*)"|([^."]+)/g)) {
     parts.push(match[1] !== undefined ? match[1].replace(/""/g, '"') : match[2].trim().toLowerCase());
@@ -60,10 +60,19 @@ function splitQualified(text: string): string[] {
 
 const dotted = (parts: string[]) => parts.join('.');
 
-class NameChecker {
+/** Why a function may not be called by name, if it may not. */
+export function refusedFunction(name: string): string | undefined {
+  const lower = name.toLowerCase();
+  if (REFUSED_FUNCTIONS.has(lower) || REFUSED_FUNCTION_PATTERNS.some((p) => p.test(lower))) {
+    return `function '${lower}' is not allowed: it can reach outside the tenant's schema`;
+  }
+  return undefined;
+}
+
+export class NameChecker {
   constructor(private readonly rules: NameRules) {}
 
-  /** A relation-like name: `[schema.]name`. */
+  /** A relation-like name: `[schema.]name`, with `memberParts` trailing parts (a column, a trigger). */
   relation(parts: string[], memberParts = 0): string | undefined {
     const schemaAt = parts.length - 2 - memberParts;
     if (schemaAt > 0) return `name '${dotted(parts)}' has too many parts`;
@@ -71,74 +80,91 @@ class NameChecker {
     return undefined;
   }
 
-  /** Types, functions, operators, collations: the tenant's schema or the built-ins. */
+  /** Types, functions, operators, operator classes, collations: the tenant's schema, the built-ins, the trusted extensions. */
   builtinOrOwn(parts: string[]): string | undefined {
     if (parts.length > 2) return `name '${dotted(parts)}' has too many parts`;
-    if (parts.length === 2 && parts[0] !== this.rules.tenantSchema && parts[0] !== BUILTIN_SCHEMA) {
-      return `name '${dotted(parts)}' is outside the tenant's schema`;
+    if (parts.length < 2 || parts[0] === this.rules.tenantSchema || parts[0] === BUILTIN_SCHEMA) return undefined;
+    if (parts[0] === EXTENSION_SCHEMA && this.rules.trustedOnly) {
+      this.rules.trustedOnly(EXTENSION_OBJECTS);
+      return undefined;
+    }
+    return `name '${dotted(parts)}' is outside the tenant's schema`;
+  }
+
+  /** A routine the tenant defines, alters, drops or calls: unqualified or in its own schema. */
+  ownRoutine(parts: string[]): string | undefined {
+    if (parts.length > 2) return `name '${dotted(parts)}' has too many parts`;
+    if (parts.length === 2 && parts[0] !== this.rules.tenantSchema) {
+      return `function or procedure '${dotted(parts)}' is outside the tenant's schema: a tenant defines, changes and calls only its own`;
     }
     return undefined;
   }
 
-  rangeVar(node: Node): string | undefined {
+  /** The function a trigger executes: the tenant's own or a built-in (tsvector_update_trigger). */
+  triggerFunction(parts: string[]): string | undefined {
+    if (parts.length > 2) return `name '${dotted(parts)}' has too many parts`;
+    if (parts.length === 2 && parts[0] !== this.rules.tenantSchema && parts[0] !== BUILTIN_SCHEMA) {
+      return `trigger function '${dotted(parts)}' is outside the tenant's schema: a trigger executes the tenant's own function or a built-in`;
+    }
+    return refusedFunction(parts[parts.length - 1]);
+  }
+
+  rangeVar(node: RangeVar): string | undefined {
     if (node.catalogname) return `database-qualified name '${node.catalogname}.${node.schemaname}.${node.relname}' is not allowed`;
     if (node.relpersistence === 't') return 'temporary tables are not allowed';
-    if (node.schemaname) return this.relation([node.schemaname, node.relname]);
+    if (node.schemaname) return this.relation([node.schemaname, node.relname ?? '']);
     if (String(node.relname).startsWith('pg_')) return `system catalog '${node.relname}' cannot be referenced`;
     return undefined;
   }
 
-  funcCall(node: Node): string | undefined {
-    const parts = strings(node.funcname);
+  funcCall(node: FuncCall): string | undefined {
+    const parts = nameParts(node.funcname);
     if (!parts) return 'function names must be plain names';
-    const qualified = this.builtinOrOwn(parts);
-    if (qualified) return qualified;
+    const broken = this.builtinOrOwn(parts) ?? refusedFunction(parts[parts.length - 1]);
+    if (broken) return broken;
     const name = parts[parts.length - 1].toLowerCase();
-    if (REFUSED_FUNCTIONS.has(name) || REFUSED_FUNCTION_PATTERNS.some((p) => p.test(name))) {
-      return `function '${name}' is not allowed: it can reach outside the tenant's schema`;
-    }
     if (SEQUENCE_FUNCTIONS.has(name)) {
-      const named = stringConstant(node.args?.[0]);
+      const named = constantString(node.args?.[0]);
       if (named === undefined) return `function '${name}' must name a sequence of the tenant in a string constant`;
       return this.relation(splitQualified(named));
     }
     return undefined;
   }
 
-  typeCast(node: Node): string | undefined {
-    const typeParts = strings(node.typeName?.names) ?? [];
+  typeCast(node: TypeCast): string | undefined {
+    const typeParts = nameParts(node.typeName?.names) ?? [];
     const target = typeParts[typeParts.length - 1];
     if (target === 'regnamespace' || target === 'regrole') return `casts to ${target} are not allowed`;
     if (!REG_TYPES.has(target)) return undefined;
-    const named = stringConstant(node.arg);
+    const named = constantString(node.arg);
     if (named === undefined) return `a cast to ${target} must name an object of the tenant in a string constant`;
     const parts = splitQualified(named.replace(/\(.*$/, ''));
     return target === 'regclass' ? this.relation(parts) : this.builtinOrOwn(parts);
   }
 
-  columnRef(node: Node): string | undefined {
-    const fields: Node[] = node.fields ?? [];
+  columnRef(node: ColumnRef): string | undefined {
+    const fields = node.fields ?? [];
     if (fields.length >= 4) return 'database-qualified column references are not allowed';
     if (fields.length === 3) {
-      const schema = fields[0]?.String?.sval;
-      if (schema !== this.rules.tenantSchema) return `name '${schema}.${fields[1]?.String?.sval}' is outside the tenant's schema`;
+      const schema = stringValue(fields[0]);
+      if (schema !== this.rules.tenantSchema) return `name '${schema}.${stringValue(fields[1])}' is outside the tenant's schema`;
     }
     return undefined;
   }
 
   /** One node of any kind, recognised by its shape (libpg-query does not always wrap nodes in their type name). */
-  node(node: Node): string | undefined {
+  node(node: Fields): string | undefined {
     for (const key of TABLESPACE_KEYS) if (typeof node[key] === 'string' && node[key]) return 'tablespaces are not allowed';
-    if (typeof node.relname === 'string') return this.rangeVar(node);
-    if (Array.isArray(node.funcname) && 'funcformat' in node) return this.funcCall(node);
-    if (Array.isArray(node.fields)) return this.columnRef(node);
-    if (node.typeName && 'arg' in node) return this.typeCast(node);
-    for (const key of ['names', 'collname']) {
-      const parts = strings(node[key]);
+    if (typeof node.relname === 'string') return this.rangeVar(node as Fields & RangeVar);
+    if (Array.isArray(node.funcname) && 'funcformat' in node) return this.funcCall(node as Fields & FuncCall);
+    if (Array.isArray(node.fields)) return this.columnRef(node as Fields & ColumnRef);
+    if (isFields(node.typeName) && 'arg' in node) return this.typeCast(node as Fields & TypeCast);
+    for (const key of BUILTIN_NAME_KEYS) {
+      const parts = nameParts(node[key]);
       if (parts) return this.builtinOrOwn(parts);
     }
     if (typeof node.kind === 'string' && node.kind.startsWith('AEXPR_')) {
-      const parts = strings(node.name);
+      const parts = nameParts(node.name);
       if (parts) return this.builtinOrOwn(parts);
     }
     return undefined;
@@ -153,8 +179,8 @@ class NameChecker {
       }
       return undefined;
     }
-    if (value === null || typeof value !== 'object') return undefined;
-    const broken = this.node(value as Node);
+    if (!isFields(value)) return undefined;
+    const broken = this.node(value);
     if (broken) return broken;
     for (const child of Object.values(value)) {
       if (child !== null && typeof child === 'object') {
@@ -166,39 +192,52 @@ class NameChecker {
   }
 }
 
-function stringConstant(node: Node | undefined): string | undefined {
-  const inner = node?.TypeCast ? node.TypeCast.arg : node;
-  const value = inner?.A_Const?.sval?.sval;
-  return typeof value === 'string' ? value : undefined;
+/** `[schema.]name` of a function in an ObjectWithArgs, wrapped (`{ObjectWithArgs}`) or not. */
+function routineParts(node: unknown): string[] | undefined {
+  const owa = isFields(node) && isFields(node.ObjectWithArgs) ? node.ObjectWithArgs : node;
+  return isFields(owa) ? nameParts(owa.objname) : undefined;
 }
 
-/** Name lists that are not nodes of their own, per statement: `[schema.]object[.member]`. */
-function statementNames(kind: string, node: Node, check: NameChecker): string | undefined {
-  const relationLists = (lists: unknown[], members = 0) => {
-    for (const list of lists) {
-      const parts = strings(list);
-      const broken = parts ? check.relation(parts, members) : undefined;
+const ROUTINE_OBJECTS = new Set(['OBJECT_FUNCTION', 'OBJECT_PROCEDURE', 'OBJECT_ROUTINE']);
+const MEMBER_OBJECTS = new Set(['OBJECT_COLUMN', 'OBJECT_TABCONSTRAINT', 'OBJECT_TRIGGER']);
+
+/** The names of objects a statement names by lists of its own (not nodes): `[schema.]object[.member]`, routines. */
+function statementNames(statement: StatementNode, check: NameChecker): string | undefined {
+  const objects = (objtype: string | undefined, list: unknown[]) => {
+    const routines = ROUTINE_OBJECTS.has(objtype ?? '');
+    const members = MEMBER_OBJECTS.has(objtype ?? '') ? 1 : 0;
+    for (const item of list) {
+      const parts = routines ? routineParts(item) : nameParts(item);
+      const broken = !parts ? undefined : routines ? check.ownRoutine(parts) : check.relation(parts, members);
       if (broken) return broken;
     }
     return undefined;
   };
-  switch (kind) {
+  switch (statement.kind) {
     case 'DropStmt':
-      return relationLists(node.objects ?? []);
+      return objects(statement.node.removeType, statement.node.objects ?? []);
     case 'CommentStmt':
-      return relationLists([node.object], node.objtype === 'OBJECT_COLUMN' || node.objtype === 'OBJECT_TABCONSTRAINT' ? 1 : 0);
+      return objects(statement.node.objtype, [statement.node.object]);
     case 'RenameStmt':
-      return relationLists(node.object ? [node.object] : []);
+      return objects(statement.node.renameType, statement.node.object ? [statement.node.object] : []);
+    case 'AlterFunctionStmt':
+      return check.ownRoutine(routineParts(statement.node.func) ?? []);
+    case 'CreateFunctionStmt':
+      return check.ownRoutine(nameParts(statement.node.funcname) ?? []);
+    case 'CallStmt':
+      return check.ownRoutine(nameParts(statement.node.funccall?.funcname) ?? []);
+    case 'CreateTrigStmt':
+      return check.triggerFunction(nameParts(statement.node.funcname) ?? []);
     case 'CreateEnumStmt':
     case 'AlterEnumStmt':
     case 'AlterDomainStmt':
-      return relationLists([node.typeName]);
+      return objects(undefined, [statement.node.typeName]);
     case 'CreateDomainStmt':
-      return relationLists([node.domainname]);
+      return objects(undefined, [statement.node.domainname]);
     case 'CreateSeqStmt':
     case 'AlterSeqStmt': {
-      const ownedBy = (node.options ?? []).find((o: Node) => o.DefElem?.defname === 'owned_by')?.DefElem.arg;
-      const parts = strings(ownedBy);
+      const ownedBy = defElems(statement.node.options).find((o) => o.defname === 'owned_by')?.arg;
+      const parts = nameParts(ownedBy);
       return parts && !(parts.length === 1 && parts[0] === 'none') ? check.relation(parts, 1) : undefined;
     }
     default:
@@ -207,7 +246,7 @@ function statementNames(kind: string, node: Node, check: NameChecker): string | 
 }
 
 /** The first name rule the statement breaks, or undefined. */
-export function checkNames(kind: string, node: Node, rules: NameRules): string | undefined {
+export function checkNames(statement: StatementNode, rules: NameRules): string | undefined {
   const check = new NameChecker(rules);
-  return statementNames(kind, node, check) ?? check.walk(node);
+  return statementNames(statement, check) ?? check.walk(statement.node);
 }
