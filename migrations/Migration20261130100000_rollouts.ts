@@ -66,6 +66,68 @@ export class Migration20261130100000_rollouts extends Migration {
     // A tick reads only the running tenants and the next queued ones of a wave; the list pages by status.
     this.addSql(`CREATE INDEX rollout_tenants_status_idx ON business_store_service.rollout_tenants (rollout_id, status, position)`);
 
+    // The counts follow rollout_tenants in the statement that changes it: one UPDATE of the
+    // rollout per statement, from the transition tables, so they add up at every moment.
+    this.addSql(`
+      CREATE FUNCTION business_store_service.rollout_tenants_count() RETURNS trigger
+      LANGUAGE plpgsql SET search_path = pg_catalog AS $fn$
+      BEGIN
+        WITH changes AS (
+          SELECT n.rollout_id, n.status, 1 AS sign FROM new_rows n
+          UNION ALL
+          SELECT o.rollout_id, o.status, -1 FROM old_rows o
+        ), delta AS (
+          SELECT rollout_id,
+                 sum(sign) AS total,
+                 sum(sign) FILTER (WHERE status = 'queued') AS queued,
+                 sum(sign) FILTER (WHERE status = 'running') AS running,
+                 sum(sign) FILTER (WHERE status = 'success') AS success,
+                 sum(sign) FILTER (WHERE status = 'failed') AS failed,
+                 sum(sign) FILTER (WHERE status = 'skipped') AS skipped
+          FROM changes GROUP BY rollout_id
+        )
+        UPDATE business_store_service.rollouts r
+        SET total = r.total + d.total,
+            queued = r.queued + COALESCE(d.queued, 0),
+            running = r.running + COALESCE(d.running, 0),
+            success = r.success + COALESCE(d.success, 0),
+            failed = r.failed + COALESCE(d.failed, 0),
+            skipped = r.skipped + COALESCE(d.skipped, 0),
+            updated_at = clock_timestamp()
+        FROM delta d
+        WHERE r.rollout_id = d.rollout_id;
+        RETURN NULL;
+      END $fn$`);
+    // old_rows/new_rows must both exist for the one function: INSERT sees an empty old_rows.
+    this.addSql(`
+      CREATE FUNCTION business_store_service.rollout_tenants_count_insert() RETURNS trigger
+      LANGUAGE plpgsql SET search_path = pg_catalog AS $fn$
+      BEGIN
+        UPDATE business_store_service.rollouts r
+        SET total = r.total + d.n, queued = r.queued + d.queued, running = r.running + d.running,
+            success = r.success + d.success, failed = r.failed + d.failed, skipped = r.skipped + d.skipped,
+            updated_at = clock_timestamp()
+        FROM (SELECT rollout_id, count(*) AS n,
+                     count(*) FILTER (WHERE status = 'queued') AS queued,
+                     count(*) FILTER (WHERE status = 'running') AS running,
+                     count(*) FILTER (WHERE status = 'success') AS success,
+                     count(*) FILTER (WHERE status = 'failed') AS failed,
+                     count(*) FILTER (WHERE status = 'skipped') AS skipped
+              FROM new_rows GROUP BY rollout_id) d
+        WHERE r.rollout_id = d.rollout_id;
+        RETURN NULL;
+      END $fn$`);
+    this.addSql(`
+      CREATE TRIGGER rollout_tenants_count_insert
+      AFTER INSERT ON business_store_service.rollout_tenants
+      REFERENCING NEW TABLE AS new_rows
+      FOR EACH STATEMENT EXECUTE FUNCTION business_store_service.rollout_tenants_count_insert()`);
+    this.addSql(`
+      CREATE TRIGGER rollout_tenants_count_update
+      AFTER UPDATE ON business_store_service.rollout_tenants
+      REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+      FOR EACH STATEMENT EXECUTE FUNCTION business_store_service.rollout_tenants_count()`);
+
     // The attempts a rollout made (or followed, when another attempt of that version was already pending).
     this.addSql(`
       CREATE TABLE business_store_service.rollout_attempts (
@@ -80,6 +142,8 @@ export class Migration20261130100000_rollouts extends Migration {
   override down(): void {
     this.addSql(`DROP TABLE business_store_service.rollout_attempts`);
     this.addSql(`DROP TABLE business_store_service.rollout_tenants`);
+    this.addSql(`DROP FUNCTION business_store_service.rollout_tenants_count()`);
+    this.addSql(`DROP FUNCTION business_store_service.rollout_tenants_count_insert()`);
     this.addSql(`DROP TABLE business_store_service.rollout_waves`);
     this.addSql(`DROP TABLE business_store_service.rollouts`);
   }

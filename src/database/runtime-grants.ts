@@ -19,6 +19,9 @@ const GRANTS = [
   `GRANT SELECT, INSERT ON ${S}.schema_migrations TO %1$I`,
   `GRANT UPDATE (status, details, updated_at) ON ${S}.schema_migrations TO %1$I`,
   `GRANT SELECT, INSERT ON ${S}.retention_runs TO %1$I`,
+  // Rollouts: the service's own state (counts are kept by triggers on rollout_tenants).
+  `GRANT SELECT, INSERT, UPDATE ON ${S}.rollouts, ${S}.rollout_waves, ${S}.rollout_tenants TO %1$I`,
+  `GRANT SELECT, INSERT ON ${S}.rollout_attempts TO %1$I`,
   `GRANT EXECUTE ON FUNCTION ${S}.tenant_lock_key(uuid), ${S}.claim_attempt(uuid), ${S}.release_tenant(uuid),
      ${S}.end_attempt(uuid, text, text), ${S}.finish_attempt(uuid, text), ${S}.provision_tenant(uuid),
      ${S}.purge_schema_migrations(timestamptz, integer), ${S}.purgeable_schema_migrations(timestamptz) TO %1$I`,
