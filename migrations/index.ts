@@ -6,6 +6,7 @@ import { Migration20261124030000_retention_runs } from './Migration2026112403000
 import { Migration20261124040000_apply_functions } from './Migration20261124040000_apply_functions.js';
 import { Migration20261130000000_least_privilege } from './Migration20261130000000_least_privilege.js';
 import { Migration20261130100000_rollouts } from './Migration20261130100000_rollouts.js';
+import { Migration20261130200000_definition_policies } from './Migration20261130200000_definition_policies.js';
 
 /** Every migration, in order. Listed explicitly so the built service and the tests run the same set. */
 export const migrationsList: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261124040000_apply_functions', class: Migration20261124040000_apply_functions },
   { name: 'Migration20261130000000_least_privilege', class: Migration20261130000000_least_privilege },
   { name: 'Migration20261130100000_rollouts', class: Migration20261130100000_rollouts },
+  { name: 'Migration20261130200000_definition_policies', class: Migration20261130200000_definition_policies },
 ];

@@ -24,10 +24,47 @@ describe('tenant schema definitions', () => {
       ddl: SEED_DDL,
       checksum: createHash('sha256').update(SEED_DDL).digest('hex'),
       description: 'payments',
+      policy: 'strict',
+      transactional: true,
+      warnings: [],
       created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
     });
     const again = await get(`/v1/tenant-schemas/${res.body.schema_id}`).expect(200);
     expect(again.body).toEqual(res.body);
+  });
+
+  it('stores lint warnings with the definition and returns them; warnings never refuse it', async () => {
+    const tenantId = randomUUID();
+    const ddl = 'CREATE TABLE orders (id serial PRIMARY KEY, placed timestamp); ALTER TABLE customers ALTER COLUMN total TYPE numeric(14,2)';
+    const res = await post({ tenant_id: tenantId, version: 1, ddl }).expect(201);
+    expect(res.body.warnings.map((w: { rule: string; statement: number }) => [w.rule, w.statement])).toEqual([
+      ['int-primary-key', 1],
+      ['timestamp-without-time-zone', 1],
+      ['column-type-change', 2],
+    ]);
+    expect(res.body.warnings[2].message).toContain('customers.total');
+    expect((await get(`/v1/tenant-schemas/${res.body.schema_id}`).expect(200)).body.warnings).toEqual(res.body.warnings);
+  });
+
+  it("stores policy trusted only for a token with the 'trusted' scope", async () => {
+    const ddl = "DO $$ BEGIN ALTER TABLE t ADD COLUMN note text; EXCEPTION WHEN duplicate_column THEN NULL; END $$";
+    const body = { tenant_id: randomUUID(), version: 1, ddl, policy: 'trusted' };
+    const refused = await post(body).expect(403);
+    expect(refused.body).toEqual({ statusCode: 403, error: 'Forbidden', message: "token 'writer' lacks the 'trusted' scope that policy: trusted needs" });
+    const res = await t.http().post('/v1/tenant-schemas').set(bearer(TOKENS.trusted)).send(body).expect(201);
+    expect(res.body).toMatchObject({ policy: 'trusted', transactional: true });
+    const strict = await post({ ...body, tenant_id: randomUUID(), policy: undefined }).expect(400);
+    expect(strict.body.message).toBe('ddl statement 1 of 1 (DO) is not allowed: DO blocks are not allowed under the strict policy (the trusted policy allows them)');
+  });
+
+  it('refuses transactional: false unless the policy is trusted, naming the field', async () => {
+    const body = { tenant_id: randomUUID(), version: 1, ddl: 'CREATE INDEX CONCURRENTLY t_idx ON t (id)', transactional: false };
+    const res = await post(body).expect(400);
+    expect(res.body.message).toMatch(/^transactional: false needs the trusted policy/);
+    const ok = await t.http().post('/v1/tenant-schemas').set(bearer(TOKENS.trusted)).send({ ...body, policy: 'trusted' }).expect(201);
+    expect(ok.body).toMatchObject({ policy: 'trusted', transactional: false, warnings: [] });
+    const bad = await post({ ...body, policy: 'lenient' }).expect(400);
+    expect(bad.body.message).toEqual(['policy must be one of strict, trusted']);
   });
 
   it('answers 409 when the tenant already has that version, and keeps the first', async () => {

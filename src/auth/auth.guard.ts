@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import type { Scope } from '../config/api-tokens.js';
+import type { ApiToken, Scope } from '../config/api-tokens.js';
 import { SCOPE_KEY } from './scopes.decorator.js';
 import { TokenRegistry } from './token-registry.js';
 
@@ -21,7 +21,7 @@ export class AuthGuard implements CanActivate {
     if (declared === 'public') return true;
     const required: Scope = declared ?? 'admin';
 
-    const request = context.switchToHttp().getRequest<Request & { principal?: string }>();
+    const request = context.switchToHttp().getRequest<Request & { principal?: string; token?: ApiToken }>();
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     if (!match) throw new UnauthorizedException('Authorization: Bearer TOKEN is required');
     const token = this.tokens.bySecret(match[1]);
@@ -30,6 +30,7 @@ export class AuthGuard implements CanActivate {
       throw new ForbiddenException(`token '${token.name}' lacks the '${required}' scope`);
     }
     request.principal = token.name;
+    request.token = token;
     return true;
   }
 }

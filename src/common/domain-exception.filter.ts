@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, HttpStatus } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import type { Response } from 'express';
-import { DdlRejectedError, TooManyStatementsError } from '../ddl/allow-list.js';
+import { AllowOptionsError, DdlRejectedError, TooManyStatementsError } from '../ddl/allow-list.js';
 import { DdlSyntaxError, EmptyDdlError } from '../ddl/parse-ddl.js';
 import { ConflictError, InvalidInputError, NotFoundError } from './domain-errors.js';
 
@@ -13,6 +13,7 @@ const STATUS: [new (...args: never[]) => Error, HttpStatus, string][] = [
   [EmptyDdlError, HttpStatus.BAD_REQUEST, 'Bad Request'],
   [DdlRejectedError, HttpStatus.BAD_REQUEST, 'Bad Request'],
   [TooManyStatementsError, HttpStatus.BAD_REQUEST, 'Bad Request'],
+  [AllowOptionsError, HttpStatus.BAD_REQUEST, 'Bad Request'],
 ];
 
 /** Maps domain errors to Nest's error shape; everything else goes to Nest's own handling. */

@@ -1,4 +1,4 @@
-export const SCOPES = ['read', 'write', 'admin'] as const;
+export const SCOPES = ['read', 'write', 'admin', 'trusted'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface ApiToken {

@@ -9,7 +9,7 @@ import { type AppEnv, type AppRole, EnvSchema, type LogLevel } from './env.schem
 const DEFAULT_RETENTION_DAYS: Record<AppEnv, number> = { development: 30, test: 1, production: 0 };
 
 /** Only used where no API_TOKENS are given outside production; logged loudly at start. */
-export const DEVELOPMENT_TOKEN = 'dev:dev-token:read+write+admin';
+export const DEVELOPMENT_TOKEN = 'dev:dev-token:read+write+admin+trusted';
 
 export interface AppConfig {
   env: AppEnv;
@@ -25,6 +25,8 @@ export interface AppConfig {
   queuePrefix: string;
   workerConcurrency: number;
   apply: { statementTimeoutMs: number; lockTimeoutMs: number; maxTries: number };
+  /** Extensions a trusted definition may create, once per database in schema bss_extensions. */
+  trustedExtensions: string[];
   worker: { lockMs: number; reconcileEveryMs: number; shutdownTimeoutMs: number };
   apiTokens: ApiToken[];
   /** True when API_TOKENS was unset and the development token is in use. */
@@ -99,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       lockTimeoutMs: parsed.APPLY_LOCK_TIMEOUT_MS,
       maxTries: parsed.APPLY_MAX_TRIES,
     },
+    trustedExtensions: parsed.TRUSTED_EXTENSIONS.split(',').map((name) => name.trim().toLowerCase()),
     worker: {
       lockMs: parsed.WORKER_LOCK_MS,
       reconcileEveryMs: parsed.RECONCILE_EVERY_MS,

@@ -75,6 +75,10 @@ export class EnvSchema {
   @Max(600_000)
   APPLY_LOCK_TIMEOUT_MS = 5_000;
 
+  /** Extensions a `trusted` definition may create (contract §10). */
+  @Matches(/^\s*[A-Za-z0-9_-]+(\s*,\s*[A-Za-z0-9_-]+)*\s*$/, { message: 'must be a comma-separated list of extension names' })
+  TRUSTED_EXTENSIONS = 'pgcrypto,pg_trgm,btree_gin,btree_gist,ltree,citext';
+
   /** Tries per attempt for transient faults before the record ends failed. */
   @Transform(toInt)
   @IsInt({ message: 'must be an integer' })

@@ -9,6 +9,9 @@ export function toTenantSchemaJson(schema: TenantSchema) {
     ddl: schema.ddl,
     checksum: schema.checksum,
     description: schema.description ?? null,
+    policy: schema.policy,
+    transactional: schema.transactional,
+    warnings: schema.warnings,
     created_at: schema.createdAt.toISOString(),
   };
 }

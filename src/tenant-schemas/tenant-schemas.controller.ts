@@ -1,6 +1,7 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
+import { Body, Controller, ForbiddenException, Get, Post } from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { RequireScope } from '../auth/scopes.decorator.js';
+import { CallerToken, RequireScope } from '../auth/scopes.decorator.js';
+import type { ApiToken } from '../config/api-tokens.js';
 import { UuidParam } from '../common/uuid.js';
 import { ApiErrorResponses, ApiTokenAuth } from '../docs/api-responses.js';
 import { CreateTenantSchemaDto } from './dto/create-tenant-schema.dto.js';
@@ -22,11 +23,15 @@ export class TenantSchemasController {
   })
   @ApiBody({ type: CreateTenantSchemaDto })
   @ApiCreatedResponse({ type: TenantSchemaResponse })
-  @ApiErrorResponses([400, 409, 413], {
-    400: 'Invalid body, DDL that does not parse (parser message, position, line, column), has no statement, or holds a statement that is not allowed',
+  @ApiErrorResponses([400, 403, 409, 413], {
+    400: 'Invalid body, DDL that does not parse (parser message, position, line, column), has no statement, or holds a statement that its policy does not allow',
+    403: "The token lacks the 'write' scope, or the 'trusted' scope for policy: trusted",
     409: 'The tenant already has that version',
   })
-  async create(@Body() dto: CreateTenantSchemaDto) {
+  async create(@Body() dto: CreateTenantSchemaDto, @CallerToken() token: ApiToken) {
+    if (dto.policy === 'trusted' && !token.scopes.has('trusted')) {
+      throw new ForbiddenException(`token '${token.name}' lacks the 'trusted' scope that policy: trusted needs`);
+    }
     return toTenantSchemaJson(await this.schemas.create(dto));
   }
 

@@ -1,7 +1,10 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '../common/domain-errors.js';
+import type { AppConfig } from '../config/app-config.js';
+import { APP_CONFIG } from '../config/config.module.js';
 import { checkAllowed } from '../ddl/allow-list.js';
+import { lintDefinition } from '../ddl/lint.js';
 import { parseDdlCached } from '../ddl/parse-cache.js';
 import { tenantSchemaName } from '../ddl/tenant-schema-name.js';
 import type { CreateTenantSchemaDto } from './dto/create-tenant-schema.dto.js';
@@ -11,18 +14,28 @@ const UNIQUE_VIOLATION = '23505';
 
 @Injectable()
 export class TenantSchemasService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
-  /** Stores a definition after the PostgreSQL parser and the allow-list accept it. Never enqueues. */
+  /**
+   * Stores a definition after the PostgreSQL parser and its policy's allow-list accept it, with
+   * the lint's warnings (which never refuse it). Never enqueues.
+   */
   async create(dto: CreateTenantSchemaDto): Promise<TenantSchema> {
-    checkAllowed(await parseDdlCached(dto.ddl), tenantSchemaName(dto.tenant_id));
+    const policy = dto.policy ?? 'strict';
+    const transactional = dto.transactional ?? true;
+    const statements = await parseDdlCached(dto.ddl);
+    checkAllowed(statements, tenantSchemaName(dto.tenant_id), { policy, transactional, trustedExtensions: this.config.trustedExtensions });
+    const warnings = lintDefinition(statements);
     try {
       // The checksum is computed by the table's trigger, so it cannot disagree with the DDL.
       const [row] = await this.em.getConnection().execute(
-        `INSERT INTO business_store_service.tenant_schemas (tenant_id, version, ddl, description)
-         VALUES (?, ?, ?, ?)
+        `INSERT INTO business_store_service.tenant_schemas (tenant_id, version, ddl, description, policy, transactional, warnings)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
          RETURNING *`,
-        [dto.tenant_id, dto.version, dto.ddl, dto.description ?? null],
+        [dto.tenant_id, dto.version, dto.ddl, dto.description ?? null, policy, transactional, JSON.stringify(warnings)],
       );
       return this.em.map(TenantSchema, row);
     } catch (error) {

@@ -9,8 +9,9 @@ export const TOKENS = {
   reader: 'reader-token-1',
   writer: 'writer-token-2',
   admin: 'admin-token-3',
+  trusted: 'trusted-token-4',
 };
-export const API_TOKENS = `reader:${TOKENS.reader}:read,writer:${TOKENS.writer}:read+write,admin:${TOKENS.admin}:read+admin`;
+export const API_TOKENS = `reader:${TOKENS.reader}:read,writer:${TOKENS.writer}:read+write,admin:${TOKENS.admin}:read+admin,engineer:${TOKENS.trusted}:read+write+trusted`;
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { DEFINITION_POLICIES, type DefinitionPolicy } from '../../ddl/allow-list.js';
 import { UUID_PATTERN } from '../../common/uuid.js';
 
 export const MAX_DDL_CHARS = 1024 * 1024;
@@ -33,4 +34,23 @@ export class CreateTenantSchemaDto {
   @MaxLength(10000, { message: 'description must be at most 10000 characters' })
   @IsString({ message: 'description must be a string' })
   description?: string | null;
+
+  @ApiPropertyOptional({
+    type: String,
+    enum: DEFINITION_POLICIES,
+    default: 'strict',
+    description: '`strict`: the sandbox allow-list for untrusted authors. `trusted` (needs a token with the `trusted` scope): also DO blocks, sql/plpgsql functions and procedures, triggers, and CREATE EXTENSION of TRUSTED_EXTENSIONS',
+  })
+  @IsOptional()
+  @IsIn(DEFINITION_POLICIES, { message: `policy must be one of ${DEFINITION_POLICIES.join(', ')}` })
+  policy?: DefinitionPolicy;
+
+  @ApiPropertyOptional({
+    type: Boolean,
+    default: true,
+    description: '`false`: the statements run one by one outside a transaction (CREATE INDEX CONCURRENTLY); trusted policy only',
+  })
+  @IsOptional()
+  @IsBoolean({ message: 'transactional must be true or false' })
+  transactional?: boolean;
 }

@@ -1,5 +1,17 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 
+@ApiSchema({ name: 'LintWarning', description: 'A legal but risky statement (contract §9)' })
+export class LintWarningResponse {
+  @ApiProperty({ type: String, description: 'Stable kebab-case rule id (README, Lint warnings)', example: 'column-type-change' })
+  rule: string;
+
+  @ApiProperty({ type: 'integer', minimum: 1, description: "The statement's ordinal in the definition", example: 2 })
+  statement: number;
+
+  @ApiProperty({ type: String, description: 'What is risky and the safe alternative' })
+  message: string;
+}
+
 @ApiSchema({ name: 'TenantSchema', description: "A stored, immutable version of a tenant's DDL" })
 export class TenantSchemaResponse {
   @ApiProperty({ type: String, format: 'uuid', example: 'a1b2c3d4-e5f6-7890-1234-567890abcdef' })
@@ -19,6 +31,20 @@ export class TenantSchemaResponse {
 
   @ApiProperty({ type: String, nullable: true, example: 'Payments table; invoice due dates' })
   description: string | null;
+
+  @ApiProperty({ type: String, enum: ['strict', 'trusted'], example: 'strict' })
+  policy: string;
+
+  @ApiProperty({ type: Boolean, example: true, description: 'false: the statements run one by one outside a transaction' })
+  transactional: boolean;
+
+  @ApiProperty({
+    type: () => LintWarningResponse,
+    isArray: true,
+    description: 'Statements that are legal but risky on a live table (never a refusal)',
+    example: [{ rule: 'index-without-concurrently', statement: 2, message: 'CREATE INDEX orders_created_idx on orders without CONCURRENTLY blocks writes to orders while it builds; use CREATE INDEX CONCURRENTLY in a definition with transactional: false.' }],
+  })
+  warnings: LintWarningResponse[];
 
   @ApiProperty({ type: String, format: 'date-time', example: '2024-03-15T10:20:00.000Z' })
   created_at: string;
