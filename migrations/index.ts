@@ -4,9 +4,10 @@ import { Migration20261124010000_attempt_uniqueness } from './Migration202611240
 import { Migration20261124020000_sandbox_and_append_only } from './Migration20261124020000_sandbox_and_append_only.js';
 import { Migration20261124030000_retention_runs } from './Migration20261124030000_retention_runs.js';
 import { Migration20261124040000_apply_functions } from './Migration20261124040000_apply_functions.js';
-import { Migration20261130000000_least_privilege } from './Migration20261130000000_least_privilege.js';
+import { Migration20261130000000_definition_policies } from './Migration20261130000000_definition_policies.js';
+import { Migration20261130010000_least_privilege } from './Migration20261130010000_least_privilege.js';
 import { Migration20261130100000_rollouts } from './Migration20261130100000_rollouts.js';
-import { Migration20261130200000_definition_policies } from './Migration20261130200000_definition_policies.js';
+import { Migration20261130300000_trusted_sessions } from './Migration20261130300000_trusted_sessions.js';
 
 /** Every migration, in order. Listed explicitly so the built service and the tests run the same set. */
 export const migrationsList: MigrationObject[] = [
@@ -15,7 +16,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261124020000_sandbox_and_append_only', class: Migration20261124020000_sandbox_and_append_only },
   { name: 'Migration20261124030000_retention_runs', class: Migration20261124030000_retention_runs },
   { name: 'Migration20261124040000_apply_functions', class: Migration20261124040000_apply_functions },
-  { name: 'Migration20261130000000_least_privilege', class: Migration20261130000000_least_privilege },
+  { name: 'Migration20261130000000_definition_policies', class: Migration20261130000000_definition_policies },
+  { name: 'Migration20261130010000_least_privilege', class: Migration20261130010000_least_privilege },
   { name: 'Migration20261130100000_rollouts', class: Migration20261130100000_rollouts },
-  { name: 'Migration20261130200000_definition_policies', class: Migration20261130200000_definition_policies },
+  { name: 'Migration20261130300000_trusted_sessions', class: Migration20261130300000_trusted_sessions },
 ];

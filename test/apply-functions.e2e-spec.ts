@@ -40,7 +40,18 @@ describe('the apply functions', () => {
     const holder = await runtime.connect();
     try {
       expect((await holder.query(claim, [second.migration_id])).rows).toEqual([
-        { tenant_id: v1.tenant_id, version_applied: 2, ddl: 'CREATE TABLE t (id int)', locked: true, status: 'pending', current_version: 1, previous_pending: false },
+        {
+          tenant_id: v1.tenant_id,
+          tenant_schema_id: v2.schema_id,
+          version_applied: 2,
+          ddl: 'CREATE TABLE t (id int)',
+          policy: 'strict',
+          transactional: true,
+          locked: true,
+          status: 'pending',
+          current_version: 1,
+          previous_pending: false,
+        },
       ]);
       // Outside any transaction, the lock stays: another session cannot claim the tenant.
       expect((await runtime.query(claim, [third.migration_id])).rows[0]).toMatchObject({ locked: false, current_version: null });
@@ -115,14 +126,18 @@ describe('the apply functions', () => {
     });
   });
 
-  it('nothing in the schema is executable by PUBLIC; SECURITY DEFINER and trigger functions pin search_path', async () => {
+  it('PUBLIC may execute only the gate functions (which check their caller); SECURITY DEFINER and trigger functions pin search_path', async () => {
     const { rows: executable } = await db.query(`
-      SELECT p.proname FROM pg_proc p
-      WHERE p.pronamespace = 'business_store_service'::regnamespace AND has_function_privilege('public', p.oid, 'EXECUTE')`);
-    expect(executable).toEqual([]);
+      SELECT p.pronamespace::regnamespace::text AS schema, p.proname FROM pg_proc p
+      WHERE p.pronamespace IN ('business_store_service'::regnamespace, 'bss_gate'::regnamespace) AND has_function_privilege('public', p.oid, 'EXECUTE')
+      ORDER BY 1, 2`);
+    expect(executable).toEqual([
+      { schema: 'bss_gate', proname: 'finish_attempt' },
+      { schema: 'bss_gate', proname: 'statement_done' },
+    ]);
     const { rows: unpinned } = await db.query(`
       SELECT p.proname FROM pg_proc p
-      WHERE p.pronamespace = 'business_store_service'::regnamespace
+      WHERE p.pronamespace IN ('business_store_service'::regnamespace, 'bss_gate'::regnamespace)
         AND (p.prosecdef OR p.prorettype = 'trigger'::regtype)
         AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search\\_path=%')`);
     expect(unpinned).toEqual([]);

@@ -3,7 +3,7 @@ import { SERVICE_SCHEMA } from './orm-options.js';
 const S = SERVICE_SCHEMA;
 
 /** Roles the runtime role must never be a member of: the purge path and tenant provisioning go through their functions. */
-export const PRIVILEGED_ROLES = ['bss_audit_purge', 'bss_provisioner'];
+export const PRIVILEGED_ROLES = ['bss_audit_purge', 'bss_provisioner', 'bss_gate'];
 
 /**
  * Exactly what the service needs, and no more (contract §8). Applied by `npm run migrate` (as the
@@ -22,9 +22,12 @@ const GRANTS = [
   // Rollouts: the service's own state (counts are kept by triggers on rollout_tenants).
   `GRANT SELECT, INSERT, UPDATE ON ${S}.rollouts, ${S}.rollout_waves, ${S}.rollout_tenants TO %1$I`,
   `GRANT SELECT, INSERT ON ${S}.rollout_attempts TO %1$I`,
+  // Non-transactional definitions: where each continues.
+  `GRANT SELECT, INSERT, UPDATE ON ${S}.definition_progress TO %1$I`,
   `GRANT EXECUTE ON FUNCTION ${S}.tenant_lock_key(uuid), ${S}.claim_attempt(uuid), ${S}.release_tenant(uuid),
      ${S}.end_attempt(uuid, text, text), ${S}.finish_attempt(uuid, text), ${S}.provision_tenant(uuid),
-     ${S}.purge_schema_migrations(timestamptz, integer), ${S}.purgeable_schema_migrations(timestamptz) TO %1$I`,
+     ${S}.purge_schema_migrations(timestamptz, integer), ${S}.purgeable_schema_migrations(timestamptz),
+     ${S}.install_extension(text), ${S}.open_tenant_session(uuid, text), ${S}.close_tenant_session(uuid) TO %1$I`,
 ];
 
 /** SQL run by the owner: reset the runtime role's privileges in the schema, then grant the list. */

@@ -4,7 +4,7 @@ import { Migration } from '@mikro-orm/migrations';
  * A definition's policy (contract §10), whether it runs in one transaction (§4), and its lint
  * warnings (§9): stored with it and, like it, never changed.
  */
-export class Migration20261130200000_definition_policies extends Migration {
+export class Migration20261130000000_definition_policies extends Migration {
   override up(): void {
     this.addSql(`
       ALTER TABLE business_store_service.tenant_schemas

@@ -20,7 +20,7 @@ const TRIGGER_FUNCTIONS = [
  * that a failure (at a statement, at the record's end or at COMMIT) is recorded after ROLLBACK
  * while the lock is still held: one path for every failure, with no savepoint.
  */
-export class Migration20261130000000_least_privilege extends Migration {
+export class Migration20261130010000_least_privilege extends Migration {
   override up(): void {
     this.addSql(`
       DO $$ BEGIN
@@ -44,12 +44,13 @@ export class Migration20261130000000_least_privilege extends Migration {
     // the lock with release_tenant() once the attempt has ended or been set aside.
     this.addSql(`
       CREATE FUNCTION business_store_service.claim_attempt(p_migration_id uuid)
-      RETURNS TABLE (tenant_id uuid, version_applied integer, ddl text, locked boolean,
-                     status text, current_version integer, previous_pending boolean)
+      RETURNS TABLE (tenant_id uuid, tenant_schema_id uuid, version_applied integer, ddl text, policy text, transactional boolean,
+                     locked boolean, status text, current_version integer, previous_pending boolean)
       LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog AS $fn$
       #variable_conflict use_column
       BEGIN
-        SELECT m.tenant_id, m.version_applied, s.ddl INTO tenant_id, version_applied, ddl
+        SELECT m.tenant_id, m.tenant_schema_id, m.version_applied, s.ddl, s.policy, s.transactional
+        INTO tenant_id, tenant_schema_id, version_applied, ddl, policy, transactional
         FROM business_store_service.schema_migrations m
         JOIN business_store_service.tenant_schemas s ON s.schema_id = m.tenant_schema_id
         WHERE m.migration_id = p_migration_id;
