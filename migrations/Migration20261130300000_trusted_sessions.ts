@@ -53,6 +53,11 @@ export class Migration20261130300000_trusted_sessions extends Migration {
         IF length(p_secret) < 32 THEN
           RAISE EXCEPTION 'a tenant session secret must have at least 32 characters' USING ERRCODE = '22023';
         END IF;
+        -- An earlier attempt's session still running (its worker was killed mid-statement, say):
+        -- wait until PostgreSQL has ended it, so that two sessions never act for one tenant.
+        IF EXISTS (SELECT 1 FROM pg_stat_activity WHERE usename = v_role) THEN
+          RAISE EXCEPTION 'an earlier session of tenant role % is still running', v_role USING ERRCODE = 'BSS05';
+        END IF;
         EXECUTE format('ALTER ROLE %I LOGIN PASSWORD %L', v_role, p_secret);
         RETURN v_role;
       END $fn$`);
@@ -104,7 +109,7 @@ export class Migration20261130300000_trusted_sessions extends Migration {
         SELECT m.tenant_id, m.status INTO v_tenant, v_status FROM ${S}.schema_migrations m WHERE m.migration_id = p_migration_id;
         SELECT n.oid, n.nspowner INTO v_schema, v_owner FROM pg_namespace n WHERE n.nspname = 'tenant_' || replace(v_tenant::text, '-', '');
         IF v_tenant IS NULL OR v_owner IS DISTINCT FROM (SELECT oid FROM pg_roles WHERE rolname = session_user) THEN
-          RAISE EXCEPTION 'migration % is not an attempt of this session''s tenant', p_migration_id USING ERRCODE = '42501';
+          RAISE EXCEPTION 'migration % is not an attempt of this session''s tenant', p_migration_id USING ERRCODE = 'BSS06';
         END IF;
         IF v_status <> 'pending' THEN
           RAISE EXCEPTION 'migration % is no longer pending', p_migration_id USING ERRCODE = 'BSS02';
@@ -113,7 +118,7 @@ export class Migration20261130300000_trusted_sessions extends Migration {
         IF NOT EXISTS (SELECT 1 FROM pg_locks l
                        WHERE l.locktype = 'advisory' AND l.granted AND l.pid <> pg_backend_pid() AND l.objsubid = 1
                          AND l.classid::bigint = (v_key >> 32) & 4294967295 AND l.objid::bigint = v_key & 4294967295) THEN
-          RAISE EXCEPTION 'the tenant of migration % is not locked by an apply', p_migration_id USING ERRCODE = '42501';
+          RAISE EXCEPTION 'the tenant of migration % is not locked by an apply', p_migration_id USING ERRCODE = 'BSS06';
         END IF;
         IF EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = v_schema AND p.prosecdef)
            OR EXISTS (SELECT 1 FROM pg_namespace n, aclexplode(n.nspacl) a WHERE n.oid = v_schema AND a.grantee <> v_owner)

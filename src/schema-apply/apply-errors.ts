@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { ParsedStatement } from '../ddl/parse-ddl.js';
-import { LEFT_TENANT_ROLE } from './apply.sql.js';
+import { LEFT_FORBIDDEN_STATE, LEFT_TENANT_ROLE, NOT_THIS_SESSION } from './apply.sql.js';
 
 /**
  * Where in an attempt a fault happened: opening the tenant's session, one of its statements,
@@ -8,7 +8,7 @@ import { LEFT_TENANT_ROLE } from './apply.sql.js';
  */
 export type ApplyStep =
   | { at: 'enter' }
-  | { at: 'statement'; statement: ParsedStatement; total: number }
+  | { at: 'statement'; statement: ParsedStatement; total: number; stepwise?: boolean }
   | { at: 'finish' }
   | { at: 'commit' };
 
@@ -65,16 +65,25 @@ export function describeFault(step: ApplyStep, error: unknown, context: Pick<Try
       const { statement, total } = step;
       const text = statement.text.length > MAX_STATEMENT_CHARS ? `${statement.text.slice(0, MAX_STATEMENT_CHARS)}… (truncated)` : statement.text;
       const timeout = error.code === QUERY_CANCELED && /statement timeout/.test(error.message) ? ` The statement_timeout is ${context.statementTimeoutMs} ms.` : '';
-      return `Failed at statement ${statement.ordinal} of ${total} (SQLSTATE ${error.code}): ${message}${timeout} Statement: ${text}`;
+      const kept = step.stepwise ? ` ${stepwiseNote(statement.ordinal)}` : '';
+      return `Failed at statement ${statement.ordinal} of ${total} (SQLSTATE ${error.code}): ${message}${timeout} Statement: ${text}${kept}`;
     }
     case 'commit':
       return `Failed at COMMIT (SQLSTATE ${error.code}): ${message} Raised at commit (a deferred constraint or trigger); nothing was applied.`;
     case 'finish':
-      if (error.code === LEFT_TENANT_ROLE) return `Refused: ${error.message}; nothing was applied.`;
+      if (error.code === LEFT_TENANT_ROLE || error.code === LEFT_FORBIDDEN_STATE || error.code === NOT_THIS_SESSION) {
+        return `Refused: ${error.message}; nothing was applied.`;
+      }
       return `Failed at the record's end (SQLSTATE ${error.code}): ${message}`;
     case 'enter':
       return `Could not prepare the tenant's role and schema (SQLSTATE ${error.code}): ${message}`;
   }
+}
+
+/** A non-transactional definition keeps what it applied: the record says so, and where a retry goes on. */
+export function stepwiseNote(ordinal: number): string {
+  const kept = ordinal === 1 ? 'No statement was applied' : ordinal === 2 ? 'Statement 1 stays applied' : `Statements 1 to ${ordinal - 1} stay applied`;
+  return `${kept} (the definition is not transactional); a retry continues at statement ${ordinal}.`;
 }
 
 function where(step: ApplyStep): string {

@@ -4,71 +4,48 @@ import type { MigrationStatus } from '../audit/schema-migration.entity.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { PG_POOL } from '../database/pg-pool.js';
-import { checkAllowed, DdlRejectedError, TooManyStatementsError } from '../ddl/allow-list.js';
+import { type DefinitionPolicy, checkAllowed, DdlRejectedError, TooManyStatementsError, AllowOptionsError } from '../ddl/allow-list.js';
 import { parseDdlCached } from '../ddl/parse-cache.js';
-import type { ParsedStatement } from '../ddl/parse-ddl.js';
+import { EXTENSION_SCHEMA } from '../ddl/policy.js';
 import { summarize } from '../ddl/summary.js';
 import { tenantSchemaName } from '../ddl/tenant-schema-name.js';
 import { type ApplyStep, isSqlError, judgeFault, MigrationRecordMissingError } from './apply-errors.js';
 import {
   ATTEMPT_READY_SQL,
   CLAIM_ATTEMPT_SQL,
+  EARLIER_SESSION_RUNNING,
   END_ATTEMPT_SQL,
-  FINISH_RESULT,
-  FINISH_SQLSTATES,
   endAndReleaseSql,
-  enterTenantSql,
-  finishSql,
   GIVE_UP_LOCK_SQL,
+  INSTALL_EXTENSION_SQL,
   NO_LONGER_PENDING,
   RECORD_STATUS_SQL,
-  RELEASE_TENANT_SQL,
 } from './apply.sql.js';
-import type { ApplyProgress } from './schema-apply.queue.js';
-
-export type ApplyOutcome =
-  /** The attempt ended now; `waiting` are the tenant's other pending attempts, to wake. */
-  | { kind: 'ended'; status: 'success' | 'failed'; details: string; tenantId: string; statements: number; waiting: string[] }
-  /** It had ended before (a repeated delivery): nothing was done. */
-  | { kind: 'already-ended'; status: MigrationStatus }
-  /** The tenant is busy or the previous version is still pending: try again later. */
-  | { kind: 'wait'; reason: string; tenantId: string };
-
-export interface ApplyReporter {
-  progress(progress: ApplyProgress): void;
-  log(line: string): void;
-}
-
-interface EndRow {
-  ended: number;
-  waiting: string[];
-}
+import { type DdlSession, type EndRow, LockHolder, StrictSession, TrustedSession } from './ddl-session.js';
+import type { ApplyOutcome, ApplyReporter, TenantRun, Tries } from './apply.types.js';
+import { preview } from './apply.types.js';
+import { runStepwise } from './stepwise-apply.js';
 
 /** The attempt, whether its tenant's lock was taken, and (only then meaningful) where the tenant stands. */
 interface ClaimedAttempt {
   tenant_id: string;
+  tenant_schema_id: string;
   version_applied: number;
   ddl: string;
+  policy: DefinitionPolicy;
+  transactional: boolean;
   locked: boolean;
   status: MigrationStatus;
   current_version: number;
   previous_pending: boolean;
 }
 
-/** One attempt that passed every check before running anything. */
-interface TenantRun {
-  migrationId: string;
-  tenantId: string;
-  schema: string;
-  statements: readonly ParsedStatement[];
-  details: string;
-}
-
 /**
- * Applies one attempt on a connection of its own. The tenant's lock is held at session level
- * from the claim to the end, so every fault (a statement, the record's end, COMMIT) is handled
- * the same way, in onFault: ROLLBACK if a transaction is open, then retry later or record
- * `failed`, still under the lock. Success commits with the DDL.
+ * Applies one attempt on a connection of its own, which holds the tenant's lock at session level
+ * from the claim to the end. The DDL runs on that connection under the tenant's role (strict), or
+ * in a session of the tenant's own role (trusted). Every fault of a transactional version (a
+ * statement, the record's end, the deferred checks or COMMIT) is handled once, in onFault:
+ * ROLLBACK, then retry later or record `failed`, still under the lock. Success commits with the DDL.
  */
 @Injectable()
 export class ApplyService {
@@ -77,25 +54,22 @@ export class ApplyService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /**
-   * `finalTry`: a transient fault now ends the record `failed` instead of being retried; `tries`
-   * counts this one. Throws for a fault to retry (the lock is released first).
-   */
+  /** Throws for a fault to retry (the lock is released first). */
   async apply(migrationId: string, reporter: ApplyReporter, finalTry: boolean, tries = 1): Promise<ApplyOutcome> {
-    const session = new TenantSession(await this.pool.connect());
+    const holder = new LockHolder(await this.pool.connect());
     try {
-      const claim = (await session.client.query<ClaimedAttempt>(CLAIM_ATTEMPT_SQL, [migrationId])).rows[0];
+      const claim = (await holder.client.query<ClaimedAttempt>(CLAIM_ATTEMPT_SQL, [migrationId])).rows[0];
       if (!claim) throw new MigrationRecordMissingError(migrationId);
       if (!claim.locked) return { kind: 'wait', reason: `tenant ${claim.tenant_id} has another attempt running`, tenantId: claim.tenant_id };
-      session.locked = claim.tenant_id;
+      holder.locked = claim.tenant_id;
       const checked = await this.check(migrationId, claim);
-      if (checked.kind !== 'run') return checked.kind === 'refused' ? await this.endFailed(session, migrationId, checked.details) : checked;
-      return await this.run(session, checked.run, reporter, { finalTry, tries });
+      if (checked.kind !== 'run') return checked.kind === 'refused' ? await this.endFailed(holder, migrationId, checked.details) : checked;
+      return await this.run(holder, checked.run, reporter, { finalTry, tries });
     } catch (error) {
-      if (!isSqlError(error) && !(error instanceof MigrationRecordMissingError)) session.broken = true;
+      if (!isSqlError(error) && !(error instanceof MigrationRecordMissingError)) holder.broken = true;
       throw error;
     } finally {
-      await session.close();
+      await holder.close();
     }
   }
 
@@ -143,104 +117,141 @@ export class ApplyService {
     }
     const statements = await parseDdlCached(claim.ddl);
     const schema = tenantSchemaName(claim.tenant_id);
+    const { policy, transactional } = claim;
     try {
       // Again at apply time: a definition may have been stored by other means than the API.
-      checkAllowed(statements, schema);
+      checkAllowed(statements, schema, { policy, transactional, trustedExtensions: this.config.trustedExtensions });
     } catch (error) {
-      if (!(error instanceof DdlRejectedError || error instanceof TooManyStatementsError)) throw error;
+      if (!(error instanceof DdlRejectedError || error instanceof TooManyStatementsError || error instanceof AllowOptionsError)) throw error;
       return { kind: 'refused', details: `Refused before running anything: ${error.message}.` };
     }
-    return { kind: 'run', run: { migrationId, tenantId: claim.tenant_id, schema, statements, details: summarize(version, statements) } };
+    const run = { migrationId, tenantId: claim.tenant_id, tenantSchemaId: claim.tenant_schema_id, schema, policy, transactional, statements };
+    return { kind: 'run', run: { ...run, details: summarize(version, statements) } };
   }
 
-  /** The one path: enter the tenant's session, each statement in a round trip of its own (per-statement progress), then end and COMMIT. */
-  private async run(session: TenantSession, run: TenantRun, reporter: ApplyReporter, tries: { finalTry: boolean; tries: number }): Promise<ApplyOutcome> {
-    const { client } = session;
+  /** Opens where the DDL runs (extensions first, for trusted), then the transactional or the stepwise path. */
+  private async run(holder: LockHolder, run: TenantRun, reporter: ApplyReporter, tries: Tries): Promise<ApplyOutcome> {
+    let session: DdlSession | undefined;
+    try {
+      if (run.policy === 'strict') {
+        session = new StrictSession(holder, run.tenantId, run.schema);
+      } else {
+        const refused = await this.installExtensions(holder, run);
+        if (refused) return await this.endFailed(holder, run.migrationId, refused);
+        const settings = run.transactional ? {} : this.stepwiseSettings();
+        session = await TrustedSession.open(holder, this.config.databaseUrl, run.tenantId, run.schema, settings);
+      }
+    } catch (error) {
+      if (isSqlError(error) && error.code === EARLIER_SESSION_RUNNING) return { kind: 'wait', reason: error.message, tenantId: run.tenantId };
+      return this.onFault(holder, session, run, { at: 'enter' }, error, reporter, tries);
+    }
+    try {
+      if (!run.transactional) {
+        const outcome = await runStepwise({ holder, session: session as TrustedSession, run, reporter });
+        if (outcome.kind === 'fault') return await this.onFault(holder, undefined, run, outcome.step, outcome.error, reporter, tries);
+        return await this.endAndRelease(holder, run, 'success', run.details, run.statements.length);
+      }
+      return await this.runTransactional(holder, session, run, reporter, tries);
+    } finally {
+      await session.close();
+    }
+  }
+
+  /** One transaction: enter, each statement in a round trip of its own (per-statement progress), then end and COMMIT. */
+  private async runTransactional(holder: LockHolder, session: DdlSession, run: TenantRun, reporter: ApplyReporter, tries: Tries): Promise<ApplyOutcome> {
     const total = run.statements.length;
     let step: ApplyStep = { at: 'enter' };
     try {
-      await client.query(enterTenantSql(run.tenantId, run.schema, this.config.apply));
+      await session.begin(this.config.apply);
       for (const statement of run.statements) {
         step = { at: 'statement', statement, total };
-        await client.query(statement.text);
+        // A trusted extension is the service's to install (done before): the statement is a no-op here.
+        if (statement.kind !== 'CreateExtensionStmt') await session.client.query(statement.text);
         reporter.log(`statement ${statement.ordinal} of ${total} applied: ${preview(statement)}`);
         reporter.progress({ applied: statement.ordinal, total });
       }
       step = { at: 'commit' };
-      const results = (await client.query(finishSql(run.migrationId, run.tenantId, run.details, (v) => client.escapeLiteral(v)))) as unknown as pg.QueryResult[];
-      session.locked = undefined; // released by the same round trip, after COMMIT
-      const finished = results[FINISH_RESULT].rows[0] as EndRow;
+      const finished = await session.commit(run.migrationId, run.details);
+      if (run.policy === 'trusted') await holder.client.query('SELECT business_store_service.release_tenant($1)', [run.tenantId]).then(() => (holder.locked = undefined));
       return { kind: 'ended', status: 'success', details: run.details, tenantId: run.tenantId, statements: total, waiting: finished.waiting };
     } catch (error) {
-      return this.onFault(session, run, step, error, reporter, tries);
+      // In the last round trip, the record's end refusing is told apart by its SQLSTATEs; anything
+      // else there was raised by the deferred checks or COMMIT.
+      if (step.at === 'commit' && isSqlError(error) && session.finishCodes.has(error.code ?? '')) step = { at: 'finish' };
+      return this.onFault(holder, session, run, step, error, reporter, tries);
     }
   }
 
   /** Every fault of an attempt, handled here once. */
   private async onFault(
-    session: TenantSession,
+    holder: LockHolder,
+    session: DdlSession | undefined,
     run: TenantRun,
     step: ApplyStep,
     error: unknown,
     reporter: ApplyReporter,
-    tries: { finalTry: boolean; tries: number },
+    tries: Tries,
   ): Promise<ApplyOutcome> {
-    const { client } = session;
-    // Not PostgreSQL answering: the connection is gone, and the session lock with it.
+    // Not PostgreSQL answering: a connection is gone (and with the holder's, the lock).
     if (!isSqlError(error)) throw error;
-    // In the last round trip, finish_attempt's own refusals are told apart by their SQLSTATEs;
-    // anything else there was raised by the deferred checks or COMMIT.
-    if (step.at === 'commit' && FINISH_SQLSTATES.has(error.code ?? '')) step = { at: 'finish' };
     try {
       // Harmless when COMMIT itself failed and no transaction is open (PostgreSQL only warns).
-      await client.query('ROLLBACK');
+      if (session) await session.client.query('ROLLBACK');
       if (step.at === 'finish' && error.code === NO_LONGER_PENDING) {
-        const status = (await client.query<{ status: MigrationStatus }>(RECORD_STATUS_SQL, [run.migrationId])).rows[0]?.status;
+        const status = (await holder.client.query<{ status: MigrationStatus }>(RECORD_STATUS_SQL, [run.migrationId])).rows[0]?.status;
         return { kind: 'already-ended', status: status ?? 'failed' };
       }
     } catch {
-      // Clean-up failed: the connection is in doubt. Report the fault itself, never the clean-up's.
-      session.broken = true;
+      // Clean-up failed: a connection is in doubt. Report the fault itself, never the clean-up's.
+      if (session === undefined || session.client === holder.client) holder.broken = true;
       throw error;
     }
     if (step.at === 'statement') reporter.log(`statement ${step.statement.ordinal} of ${step.total} failed: SQLSTATE ${error.code} ${error.message}`);
     const verdict = judgeFault(step, error, { ...tries, statementTimeoutMs: this.config.apply.statementTimeoutMs });
     if (verdict.retry) throw error;
-    return this.endFailed(session, run.migrationId, verdict.details);
+    return this.endFailed(holder, run.migrationId, verdict.details);
   }
 
-  /** Ends the attempt `failed` (no transaction is open; the session lock is held) and releases the lock. */
-  private async endFailed(session: TenantSession, migrationId: string, details: string): Promise<ApplyOutcome> {
-    const { client } = session;
-    const tenantId = session.locked!;
-    const [end] = (await client.query(endAndReleaseSql(migrationId, tenantId, 'failed', details, (v) => client.escapeLiteral(v)))) as unknown as pg.QueryResult<EndRow>[];
-    session.locked = undefined;
+  /** Installs the definition's extensions into bss_extensions; a refusal's details if one lives elsewhere. */
+  private async installExtensions(holder: LockHolder, run: TenantRun): Promise<string | undefined> {
+    for (const statement of run.statements) {
+      if (statement.kind !== 'CreateExtensionStmt') continue;
+      const name = statement.node.extname!.toLowerCase();
+      const { schema } = (await holder.client.query<{ schema: string }>(INSTALL_EXTENSION_SQL, [name])).rows[0];
+      if (schema !== EXTENSION_SCHEMA) {
+        return `Refused before running anything: extension ${name} is installed in schema ${schema}, where tenants cannot use it; a DBA moves it with ALTER EXTENSION ${name} SET SCHEMA ${EXTENSION_SCHEMA}.`;
+      }
+    }
+    return undefined;
+  }
+
+  /** A non-transactional definition's session: its timeouts, and a check that ends its statement soon after its worker vanishes. */
+  private stepwiseSettings(): Record<string, number> {
+    return { lock_timeout: this.config.apply.lockTimeoutMs, statement_timeout: this.config.apply.statementTimeoutMs, client_connection_check_interval: 1000 };
+  }
+
+  private endFailed(holder: LockHolder, migrationId: string, details: string): Promise<ApplyOutcome> {
+    return this.endAndRelease(holder, { migrationId, tenantId: holder.locked! }, 'failed', details, 0);
+  }
+
+  /** Ends the attempt (no transaction is open; the session lock is held) and releases the lock. */
+  private async endAndRelease(
+    holder: LockHolder,
+    run: Pick<TenantRun, 'migrationId' | 'tenantId'>,
+    status: 'success' | 'failed',
+    details: string,
+    statements: number,
+  ): Promise<ApplyOutcome> {
+    const { client } = holder;
+    const [end] = (await client.query(endAndReleaseSql(run.migrationId, run.tenantId, status, details, (v) => client.escapeLiteral(v)))) as unknown as pg.QueryResult<EndRow>[];
+    holder.locked = undefined;
     const row = end.rows[0];
     if (row.ended !== 1) {
-      const status = (await client.query<{ status: MigrationStatus }>(RECORD_STATUS_SQL, [migrationId])).rows[0]?.status ?? 'failed';
-      return { kind: 'already-ended', status };
+      const current = (await client.query<{ status: MigrationStatus }>(RECORD_STATUS_SQL, [run.migrationId])).rows[0]?.status ?? 'failed';
+      return { kind: 'already-ended', status: current };
     }
-    return { kind: 'ended', status: 'failed', details, tenantId, statements: 0, waiting: row.waiting };
+    return { kind: 'ended', status, details, tenantId: run.tenantId, statements, waiting: row.waiting };
   }
 }
 
-/** The attempt's connection and the tenant lock it holds at session level, released (or the connection discarded) at the end. */
-class TenantSession {
-  locked?: string;
-  broken = false;
-
-  constructor(readonly client: pg.PoolClient) {}
-
-  async close(): Promise<void> {
-    if (this.locked && !this.broken) {
-      await this.client.query(RELEASE_TENANT_SQL, [this.locked]).catch(() => (this.broken = true));
-    }
-    // A connection in doubt is closed, not reused: closing it also frees any lock it still holds.
-    this.client.release(this.broken);
-  }
-}
-
-function preview(statement: ParsedStatement): string {
-  const oneLine = statement.text.replace(/\s+/g, ' ');
-  return oneLine.length > 200 ? `${oneLine.slice(0, 200)}…` : oneLine;
-}
+export type { ApplyOutcome, ApplyReporter } from './apply.types.js';

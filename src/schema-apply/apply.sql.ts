@@ -1,4 +1,5 @@
 // The apply's SQL, in the order it runs, on the attempt's own connection (see apply.service.ts).
+import { EXTENSION_SCHEMA } from '../ddl/policy.js';
 
 /**
  * Outside any transaction: reads the attempt, tries the tenant's lock at session level and, if
@@ -43,7 +44,7 @@ export function enterTenantSql(tenantId: string, schema: string, timeouts: { loc
     'BEGIN',
     `SET LOCAL lock_timeout = ${Math.trunc(timeouts.lockTimeoutMs)}`,
     `SET LOCAL statement_timeout = ${Math.trunc(timeouts.statementTimeoutMs)}`,
-    `SELECT pg_catalog.set_config('search_path', '${schema}', true),
+    `SELECT pg_catalog.set_config('search_path', '${schema}, ${EXTENSION_SCHEMA}', true),
             pg_catalog.set_config('role', business_store_service.provision_tenant('${tenantId}'), true)`,
   ].join(';\n');
 }
@@ -67,9 +68,6 @@ export function finishSql(migrationId: string, tenantId: string, details: string
   ].join(';\n');
 }
 
-/** finish_attempt's row among the results of finishSql. */
-export const FINISH_RESULT = 3;
-
 /** Ends the attempt (after ROLLBACK, still under the session lock) and releases the lock, in one round trip. */
 export function endAndReleaseSql(migrationId: string, tenantId: string, status: 'success' | 'failed', details: string, escapeLiteral: (value: string) => string): string {
   return [
@@ -77,3 +75,56 @@ export function endAndReleaseSql(migrationId: string, tenantId: string, status: 
     `SELECT business_store_service.release_tenant('${tenantId}')`,
   ].join(';\n');
 }
+
+// ---- trusted definitions: the tenant's own session (ddl-session.ts) ---------------------------
+
+/** Provisions the tenant and lets its role log in with this secret until close. */
+export const OPEN_TENANT_SESSION_SQL = 'SELECT business_store_service.open_tenant_session($1, $2) AS role';
+export const CLOSE_TENANT_SESSION_SQL = 'SELECT business_store_service.close_tenant_session($1)';
+/** Installs a trusted extension into bss_extensions once per database; returns the schema it lives in. */
+export const INSTALL_EXTENSION_SQL = 'SELECT business_store_service.install_extension($1) AS schema';
+
+/**
+ * SQLSTATEs of the gate: the DDL left something behind it may not (BSS03), the record was no
+ * longer pending (BSS02), the session is not the attempt's tenant's or the tenant is not locked (BSS06).
+ */
+export const LEFT_FORBIDDEN_STATE = 'BSS03';
+export const NOT_THIS_SESSION = 'BSS06';
+/** An earlier session of the tenant's role still runs: wait for PostgreSQL to end it. */
+export const EARLIER_SESSION_RUNNING = 'BSS05';
+export const GATE_FINISH_SQLSTATES = new Set([LEFT_FORBIDDEN_STATE, NO_LONGER_PENDING, NOT_THIS_SESSION]);
+
+/** In the tenant's session: the deferred checks, the record's success through the gate, COMMIT. */
+export function gateFinishSql(migrationId: string, details: string, escapeLiteral: (value: string) => string): string {
+  return [
+    'SET CONSTRAINTS ALL IMMEDIATE',
+    `SELECT ended, waiting FROM bss_gate.finish_attempt(${escapeLiteral(migrationId)}, ${escapeLiteral(details)})`,
+    'COMMIT',
+  ].join(';\n');
+}
+
+// ---- non-transactional definitions (stepwise-apply.ts) ----------------------------------------
+
+export const PROGRESS_SQL = `
+WITH ensured AS (
+  INSERT INTO business_store_service.definition_progress (tenant_schema_id) VALUES ($1)
+  ON CONFLICT (tenant_schema_id) DO NOTHING
+  RETURNING next_statement, started_statement
+)
+SELECT next_statement, started_statement FROM ensured
+UNION ALL
+SELECT next_statement, started_statement FROM business_store_service.definition_progress WHERE tenant_schema_id = $1`;
+
+export const MARK_STARTED_SQL = `
+UPDATE business_store_service.definition_progress SET started_statement = $2, updated_at = clock_timestamp()
+WHERE tenant_schema_id = $1`;
+
+/** In the tenant's session: a statement done, in the statement's own transaction where it has one. */
+export const STATEMENT_DONE_SQL = 'SELECT bss_gate.statement_done($1, $2)';
+
+/** In the tenant's session: an index of its schema by name, and whether it is valid (an interrupted CONCURRENTLY build is not). */
+export const INDEX_STATE_SQL = `
+SELECT i.indisvalid AS valid FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = $1 AND c.relname = $2`;

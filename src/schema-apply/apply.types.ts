@@ -1,0 +1,41 @@
+import type { MigrationStatus } from '../audit/schema-migration.entity.js';
+import type { DefinitionPolicy } from '../ddl/allow-list.js';
+import type { ParsedStatement } from '../ddl/parse-ddl.js';
+import type { ApplyProgress } from './schema-apply.queue.js';
+
+export type ApplyOutcome =
+  /** The attempt ended now; `waiting` are the tenant's other pending attempts, to wake. */
+  | { kind: 'ended'; status: 'success' | 'failed'; details: string; tenantId: string; statements: number; waiting: string[] }
+  /** It had ended before (a repeated delivery): nothing was done. */
+  | { kind: 'already-ended'; status: MigrationStatus }
+  /** The tenant is busy or the previous version is still pending: try again later. */
+  | { kind: 'wait'; reason: string; tenantId: string };
+
+export interface ApplyReporter {
+  progress(progress: ApplyProgress): void;
+  log(line: string): void;
+}
+
+export interface Tries {
+  /** A transient fault now ends the record `failed` instead of being retried. */
+  finalTry: boolean;
+  /** Tries so far, this one included. */
+  tries: number;
+}
+
+/** One attempt that passed every check before running anything. */
+export interface TenantRun {
+  migrationId: string;
+  tenantId: string;
+  tenantSchemaId: string;
+  schema: string;
+  policy: DefinitionPolicy;
+  transactional: boolean;
+  statements: readonly ParsedStatement[];
+  details: string;
+}
+
+export function preview(statement: ParsedStatement): string {
+  const oneLine = statement.text.replace(/\s+/g, ' ');
+  return oneLine.length > 200 ? `${oneLine.slice(0, 200)}…` : oneLine;
+}

@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { EXTENSION_SCHEMA } from '../ddl/policy.js';
+import {
+  CLOSE_TENANT_SESSION_SQL,
+  enterTenantSql,
+  FINISH_SQLSTATES,
+  finishSql,
+  GATE_FINISH_SQLSTATES,
+  gateFinishSql,
+  OPEN_TENANT_SESSION_SQL,
+  RELEASE_TENANT_SQL,
+} from './apply.sql.js';
+
+export interface EndRow {
+  ended: number;
+  waiting: string[];
+}
+
+export interface Timeouts {
+  lockTimeoutMs: number;
+  statementTimeoutMs: number;
+}
+
+/** The attempt's own service connection and the tenant's lock it holds at session level from the claim to the end. */
+export class LockHolder {
+  locked?: string;
+  broken = false;
+
+  constructor(readonly client: pg.PoolClient) {}
+
+  async close(): Promise<void> {
+    if (this.locked && !this.broken) {
+      await this.client.query(RELEASE_TENANT_SQL, [this.locked]).catch(() => (this.broken = true));
+    }
+    // A connection in doubt is closed, not reused: closing it also frees any lock it still holds.
+    this.client.release(this.broken);
+  }
+}
+
+/** Where a version's statements run, and how its transaction opens and commits. */
+export interface DdlSession {
+  readonly client: pg.ClientBase;
+  /** SQLSTATEs of the record's end refusing it, as opposed to the deferred checks or COMMIT failing. */
+  readonly finishCodes: ReadonlySet<string>;
+  begin(timeouts: Timeouts): Promise<void>;
+  /** Deferred constraints, the record's success and COMMIT, in one round trip. */
+  commit(migrationId: string, details: string): Promise<EndRow>;
+  close(): Promise<void>;
+}
+
+/**
+ * strict: the service's own connection under SET LOCAL ROLE to the tenant's role. The allow-list
+ * leaves the DDL no way to change roles (no dynamic SQL), and finish_attempt checks it did not.
+ */
+export class StrictSession implements DdlSession {
+  readonly finishCodes = FINISH_SQLSTATES;
+
+  constructor(
+    private readonly holder: LockHolder,
+    private readonly tenantId: string,
+    private readonly schema: string,
+  ) {}
+
+  get client(): pg.ClientBase {
+    return this.holder.client;
+  }
+
+  async begin(timeouts: Timeouts): Promise<void> {
+    await this.client.query(enterTenantSql(this.tenantId, this.schema, timeouts));
+  }
+
+  async commit(migrationId: string, details: string): Promise<EndRow> {
+    const results = (await this.client.query(finishSql(migrationId, this.tenantId, details, (v) => this.client.escapeLiteral(v)))) as unknown as pg.QueryResult[];
+    this.holder.locked = undefined; // released by the same round trip, after COMMIT
+    return results[3].rows[0] as EndRow;
+  }
+
+  async close(): Promise<void> {}
+}
+
+/**
+ * trusted: a connection of its own whose session user is the tenant's role (LOGIN only while the
+ * attempt runs, with a fresh secret), so that RESET ROLE or SET ROLE in dynamic SQL lands on the
+ * tenant itself, never on the service. Its record ends through the gate function, in the DDL's
+ * own transaction.
+ */
+export class TrustedSession implements DdlSession {
+  readonly finishCodes = GATE_FINISH_SQLSTATES;
+
+  private constructor(
+    private readonly holder: LockHolder,
+    private readonly tenantId: string,
+    readonly client: pg.Client,
+  ) {}
+
+  /**
+   * Opens the tenant's session. `options` are session settings (search_path, and for a
+   * non-transactional definition its timeouts and a check that notices a vanished client).
+   */
+  static async open(holder: LockHolder, databaseUrl: string, tenantId: string, schema: string, settings: Record<string, string | number> = {}): Promise<TrustedSession> {
+    const secret = randomBytes(24).toString('hex');
+    const role = (await holder.client.query<{ role: string }>(OPEN_TENANT_SESSION_SQL, [tenantId, secret])).rows[0].role;
+    const url = new URL(databaseUrl);
+    url.username = encodeURIComponent(role);
+    url.password = secret;
+    const options = Object.entries({ search_path: `${schema},${EXTENSION_SCHEMA}`, ...settings })
+      .map(([name, value]) => `-c ${name}=${String(value)}`)
+      .join(' ');
+    const client = new pg.Client({ connectionString: url.toString(), application_name: 'bss-tenant-session', options });
+    client.on('error', () => undefined); // a lost connection fails the next query instead
+    const session = new TrustedSession(holder, tenantId, client);
+    try {
+      await client.connect();
+    } catch (error) {
+      await session.close();
+      throw error;
+    }
+    return session;
+  }
+
+  async begin(timeouts: Timeouts): Promise<void> {
+    await this.client.query(
+      `BEGIN; SET LOCAL lock_timeout = ${Math.trunc(timeouts.lockTimeoutMs)}; SET LOCAL statement_timeout = ${Math.trunc(timeouts.statementTimeoutMs)}`,
+    );
+  }
+
+  async commit(migrationId: string, details: string): Promise<EndRow> {
+    const results = (await this.client.query(gateFinishSql(migrationId, details, (v) => this.client.escapeLiteral(v)))) as unknown as pg.QueryResult[];
+    return results[1].rows[0] as EndRow;
+  }
+
+  /** Ends the tenant's connection and its LOGIN; the lock stays with the holder. */
+  async close(): Promise<void> {
+    await this.client.end().catch(() => undefined);
+    if (!this.holder.broken) await this.holder.client.query(CLOSE_TENANT_SESSION_SQL, [this.tenantId]).catch(() => (this.holder.broken = true));
+  }
+}
