@@ -10,7 +10,8 @@ const EXTENSIONS = ['pgcrypto', 'pg_trgm', 'btree_gin', 'btree_gist', 'ltree', '
 const TRUSTED: Partial<AllowOptions> = { policy: 'trusted', trustedExtensions: EXTENSIONS };
 const STRICT: Partial<AllowOptions> = { policy: 'strict', trustedExtensions: EXTENSIONS };
 
-const substitute = (ddl: string) => ddl.replaceAll('{{self}}', SELF).replaceAll('{{other}}', OTHER);
+const substitute = (ddl: string) =>
+  ddl.replaceAll('{{self}}', SELF).replaceAll('{{other}}', OTHER).replaceAll('{{other_role}}', `bss_${OTHER}_4242`).replaceAll('{{service_role}}', 'bss_app');
 /** The refusal's message, or undefined when the allow-list accepts the ddl. */
 async function refusal(ddl: string, options: Partial<AllowOptions>): Promise<string | undefined> {
   const statements = await parseDdl(substitute(ddl));

@@ -13,7 +13,8 @@
  * Placeholders, substituted by the test:
  * - `{{self}}`  the submitting tenant's own schema (`tenant_<32 hex>`);
  * - `{{other}}` ANOTHER tenant's schema, which holds `secrets (id int, secret text)`;
- *   its role is `bss_{{other}}`.
+ * - `{{other_role}}` that other tenant's role;
+ * - `{{service_role}}` the service's own (runtime) role, which an escape would want to become.
  * Each ddl is self-contained: it creates in its own schema whatever else it uses, so it can be
  * applied as version 1 of a fresh tenant. Every ddl parses once the placeholders are substituted.
  */
@@ -237,7 +238,7 @@ export const TRUSTED_HOSTILE: TrustedHostileCase[] = [
   { name: 'GRANT own table to PUBLIC', ddl: `CREATE TABLE t (id int);\nGRANT SELECT ON t TO PUBLIC`, expect: refused(2, 2, GRANT) },
   {
     name: 'GRANT own function to another tenant role',
-    ddl: `CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\nGRANT EXECUTE ON FUNCTION f() TO bss_{{other}}`,
+    ddl: `CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\nGRANT EXECUTE ON FUNCTION f() TO {{other_role}}`,
     expect: refused(2, 2, GRANT),
   },
   { name: 'GRANT USAGE on own schema in a DO block', ddl: `DO $$ BEGIN GRANT USAGE ON SCHEMA {{self}} TO PUBLIC; END $$`, expect: refused(1, 1, GRANT) },
@@ -248,7 +249,12 @@ export const TRUSTED_HOSTILE: TrustedHostileCase[] = [
   },
 
   // --- Dynamic SQL: invisible to the allow-list, confined at apply ------------------------------
-  { name: 'DO EXECUTE of a RESET ROLE built at run time', ddl: `DO $$ BEGIN EXECUTE concat('RESET', ' ROLE'); END $$`, expect: failsAtApply },
+  {
+    // In the tenant's own session RESET ROLE lands on the tenant itself: what follows is confined.
+    name: 'DO EXECUTE of a RESET ROLE built at run time, then a table in public',
+    ddl: `DO $$ BEGIN EXECUTE concat('RESET', ' ROLE'); EXECUTE format('CREATE TABLE %I.leak (id int)', 'public'); END $$`,
+    expect: failsAtApply,
+  },
   {
     // The classic escape: leave the tenant role, act as the service, come back before the check.
     name: 'RESET ROLE, end pending attempts as the service, SET ROLE back',
@@ -283,7 +289,7 @@ END $$`,
 DECLARE
   tenant_role text := current_user;
 BEGIN
-  EXECUTE format('SET ROLE %I', 'bss_' || '{{other}}');
+  EXECUTE format('SET ROLE %I', '{{other_role}}');
   EXECUTE format('INSERT INTO %I.secrets VALUES (2, %L)', '{{other}}', 'planted');
   EXECUTE format('SET ROLE %I', tenant_role);
 END $$`,
@@ -291,13 +297,13 @@ END $$`,
   },
   {
     name: 'SET ROLE to another tenant role, built at run time',
-    ddl: `DO $$ BEGIN EXECUTE format('SET ROLE %I', 'bss_' || '{{other}}'); END $$`,
+    ddl: `DO $$ BEGIN EXECUTE format('SET ROLE %I', '{{other_role}}'); END $$`,
     expect: failsAtApply,
   },
-  { name: 'SET ROLE to the session user, built at run time', ddl: `DO $$ BEGIN EXECUTE format('SET ROLE %I', session_user); END $$`, expect: failsAtApply },
+  { name: "SET ROLE to the service's role, built at run time", ddl: `DO $$ BEGIN EXECUTE format('SET ROLE %I', '{{service_role}}'); END $$`, expect: failsAtApply },
   {
-    name: 'SET SESSION AUTHORIZATION built at run time',
-    ddl: `DO $$ BEGIN EXECUTE format('SET SESSION AUTHORIZATION %I', session_user); END $$`,
+    name: "SET SESSION AUTHORIZATION to the service's role, built at run time",
+    ddl: `DO $$ BEGIN EXECUTE format('SET SESSION AUTHORIZATION %I', '{{service_role}}'); END $$`,
     expect: failsAtApply,
   },
   {

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { TRUSTED_HOSTILE } from './corpus/trusted-hostile-ddl.js';
+import { defineVersions, ended, requestApply, tenantSchema } from './factories/api.factory.js';
+import { insertMigrationRecord } from './factories/migration-record.factory.js';
+import { insertTenantSchema } from './factories/tenant-schema.factory.js';
+import { schemaSnapshot } from './support/schema-snapshot.js';
+import { bearer, TOKENS } from './support/test-app.js';
+import { useTestApp } from './support/use-test-app.js';
+
+/** Everything outside the attackers' own schemas: other schemas, roles (but the attackers' own), memberships, extensions, every other record. */
+async function outside(db: pg.Pool, victimSchema: string, attackerRoles: Set<string>) {
+  const q = async (sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows;
+  const roles = await q(`SELECT rolname, rolsuper, rolcreaterole, rolcreatedb, rolcanlogin, rolbypassrls FROM pg_roles ORDER BY 1`);
+  const memberships = await q(`SELECT roleid::regrole::text AS role, member::regrole::text AS member FROM pg_auth_members ORDER BY 1, 2`);
+  return {
+    victim: await schemaSnapshot(db, victimSchema),
+    victimData: await q(`SELECT * FROM ${victimSchema}.secrets ORDER BY id`),
+    schemas: await q(`SELECT nspname, nspowner::regrole::text AS owner, nspacl::text AS acl FROM pg_namespace WHERE nspname NOT LIKE 'tenant\\_%' AND nspname NOT LIKE 'pg\\_%' ORDER BY 1`),
+    serviceRelations: await q(`SELECT c.relname, c.relacl::text AS acl FROM pg_class c WHERE c.relnamespace = 'business_store_service'::regnamespace ORDER BY 1`),
+    publicObjects: await q(`SELECT c.relname FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace ORDER BY 1`),
+    roles: roles.filter((r) => !attackerRoles.has(r.rolname as string)),
+    memberships: memberships.filter((m) => !attackerRoles.has(m.role as string)),
+    extensions: await q(`SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace ORDER BY 1`),
+    otherRecords: await q(`SELECT migration_id, status, details, updated_at FROM business_store_service.schema_migrations WHERE tenant_id <> ALL($1::uuid[]) ORDER BY 1`, [
+      [...attackerTenants],
+    ]),
+  };
+}
+
+const attackerTenants = new Set<string>();
+
+describe('trusted definitions stay inside their tenant', () => {
+  const suite = useTestApp({ WORKER_CONCURRENCY: '4' });
+  const { db } = suite;
+  let victim: string;
+  let victimRole: string;
+  let serviceRole: string;
+  let pendingOfAnother: string;
+  let before: Awaited<ReturnType<typeof outside>>;
+
+  const substitute = (ddl: string, self: string) =>
+    ddl.replaceAll('{{self}}', self).replaceAll('{{other}}', victim).replaceAll('{{other_role}}', victimRole).replaceAll('{{service_role}}', serviceRole);
+  const post = (tenantId: string, ddl: string) =>
+    suite.t.http().post('/v1/tenant-schemas').set(bearer(TOKENS.trusted)).send({ tenant_id: tenantId, version: 1, ddl: substitute(ddl, tenantSchema(tenantId)), policy: 'trusted' });
+  const attackerRoles = async () =>
+    new Set(
+      (await db.query<{ role: string }>(`SELECT nspowner::regrole::text AS role FROM pg_namespace WHERE nspname = ANY($1)`, [[...attackerTenants].map(tenantSchema)])).rows.map((r) => r.role),
+    );
+
+  beforeAll(async () => {
+    const v = await defineVersions(suite.t, ["CREATE TABLE secrets (id int, secret text); INSERT INTO secrets VALUES (1, 's3cret')"]);
+    expect((await ended(db, (await requestApply(suite.t, v.schemaIds[0])).migration_id)).status).toBe('success');
+    victim = tenantSchema(v.tenantId);
+    victimRole = (await db.query('SELECT nspowner::regrole::text AS role FROM pg_namespace WHERE nspname = $1', [victim])).rows[0].role as string;
+    serviceRole = process.env.TEST_RUNTIME_ROLE!;
+    // Another tenant's attempt, pending (no job): hostile DDL would love to end it.
+    pendingOfAnother = (await insertMigrationRecord(db, await insertTenantSchema(db), { status: 'pending', created_at: new Date(Date.now() + 3600_000) })).migration_id;
+    before = await outside(db, victim, new Set());
+  });
+
+  const refused = TRUSTED_HOSTILE.filter((c) => 'refused' in c.expect);
+  const atApply = TRUSTED_HOSTILE.filter((c) => 'failsAtApply' in c.expect);
+
+  it(`has a corpus of at least 40 cases, some failing only at apply (${refused.length} + ${atApply.length})`, () => {
+    expect(TRUSTED_HOSTILE.length).toBeGreaterThanOrEqual(40);
+    expect(atApply.length).toBeGreaterThanOrEqual(15);
+  });
+
+  it.each(refused.map((c) => [c.name, c] as const))('refuses at submission: %s', async (_name, { ddl, expect: outcome }) => {
+    const res = await post(randomUUID(), ddl);
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch((outcome as { refused: RegExp }).refused);
+  });
+
+  it('ends every case that only shows at apply failed, with nothing applied', async () => {
+    const outcomes: [string, string, string | null][] = [];
+    for (const { name, ddl } of atApply) {
+      const tenantId = randomUUID();
+      attackerTenants.add(tenantId);
+      const res = await post(tenantId, ddl);
+      expect({ name, status: res.status, body: res.body as unknown }).toMatchObject({ status: 201 });
+      const record = await ended(db, (await requestApply(suite.t, res.body.schema_id as string)).migration_id, 30_000);
+      outcomes.push([name, record.status, record.details]);
+      const { rows } = await db.query('SELECT count(*)::int AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1', [tenantSchema(tenantId)]);
+      expect({ name, objects: rows[0].n }).toEqual({ name, objects: 0 });
+    }
+    expect(outcomes.filter(([, status]) => status !== 'failed')).toEqual([]);
+  }, 180_000);
+
+  it("leaves every other schema, role, extension and every other tenant's records as they were", async () => {
+    const after = await outside(db, victim, await attackerRoles());
+    expect(after).toEqual(before);
+    const { rows } = await db.query('SELECT status FROM business_store_service.schema_migrations WHERE migration_id = $1', [pendingOfAnother]);
+    expect(rows).toEqual([{ status: 'pending' }]);
+  });
+});
