@@ -4,12 +4,9 @@ import type { MigrationStatus } from '../audit/schema-migration.entity.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { PG_POOL } from '../database/pg-pool.js';
-import { type DefinitionPolicy, checkAllowed, DdlRejectedError, TooManyStatementsError, AllowOptionsError } from '../ddl/allow-list.js';
-import { parseDdlCached } from '../ddl/parse-cache.js';
-import { EXTENSION_SCHEMA } from '../ddl/policy.js';
-import { summarize } from '../ddl/summary.js';
-import { tenantSchemaName } from '../ddl/tenant-schema-name.js';
+import type { DefinitionPolicy } from '../ddl/allow-list.js';
 import { type ApplyStep, isSqlError, judgeFault, MigrationRecordMissingError } from './apply-errors.js';
+import { checkBeforeRunning } from './attempt-checks.js';
 import {
   ATTEMPT_READY_SQL,
   CLAIM_ATTEMPT_SQL,
@@ -17,11 +14,10 @@ import {
   END_ATTEMPT_SQL,
   endAndReleaseSql,
   GIVE_UP_LOCK_SQL,
-  INSTALL_EXTENSION_SQL,
   NO_LONGER_PENDING,
   RECORD_STATUS_SQL,
 } from './apply.sql.js';
-import { type DdlSession, type EndRow, LockHolder, StrictSession, TrustedSession } from './ddl-session.js';
+import { type DdlSession, type EndRow, LockHolder, openDdlSession, type TrustedSession } from './ddl-session.js';
 import type { ApplyOutcome, ApplyReporter, TenantRun, Tries } from './apply.types.js';
 import { preview } from './apply.types.js';
 import { runStepwise } from './stepwise-apply.js';
@@ -62,8 +58,23 @@ export class ApplyService {
       if (!claim) throw new MigrationRecordMissingError(migrationId);
       if (!claim.locked) return { kind: 'wait', reason: `tenant ${claim.tenant_id} has another attempt running`, tenantId: claim.tenant_id };
       holder.locked = claim.tenant_id;
-      const checked = await this.check(migrationId, claim);
-      if (checked.kind !== 'run') return checked.kind === 'refused' ? await this.endFailed(holder, migrationId, checked.details) : checked;
+      if (claim.status !== 'pending') return { kind: 'already-ended', status: claim.status };
+      const checked = await checkBeforeRunning(
+        {
+          migrationId,
+          tenantId: claim.tenant_id,
+          tenantSchemaId: claim.tenant_schema_id,
+          version: claim.version_applied,
+          ddl: claim.ddl,
+          policy: claim.policy,
+          transactional: claim.transactional,
+          currentVersion: claim.current_version,
+          previousPending: claim.previous_pending,
+        },
+        this.config.trustedExtensions,
+      );
+      if (checked.kind === 'wait') return { kind: 'wait', reason: checked.reason, tenantId: claim.tenant_id };
+      if (checked.kind === 'refused') return await this.endFailed(holder, migrationId, checked.details);
       return await this.run(holder, checked.run, reporter, { finalTry, tries });
     } catch (error) {
       if (!isSqlError(error) && !(error instanceof MigrationRecordMissingError)) holder.broken = true;
@@ -99,48 +110,13 @@ export class ApplyService {
     }
   }
 
-  /** Everything decided before running anything: ended before, waits, version order, the allow-list. */
-  private async check(
-    migrationId: string,
-    claim: ClaimedAttempt,
-  ): Promise<{ kind: 'run'; run: TenantRun } | { kind: 'refused'; details: string } | Exclude<ApplyOutcome, { kind: 'ended' }>> {
-    if (claim.status !== 'pending') return { kind: 'already-ended', status: claim.status };
-    const version = claim.version_applied;
-    const current = claim.current_version;
-    if (current >= version) return { kind: 'refused', details: `Version ${version} is already applied (current version ${current}).` };
-    if (current < version - 1) {
-      if (claim.previous_pending) return { kind: 'wait', reason: `version ${version - 1} is still pending`, tenantId: claim.tenant_id };
-      return {
-        kind: 'refused',
-        details: `Version ${version} applies only on top of version ${version - 1}, which is neither applied nor pending (current version ${current}).`,
-      };
-    }
-    const statements = await parseDdlCached(claim.ddl);
-    const schema = tenantSchemaName(claim.tenant_id);
-    const { policy, transactional } = claim;
-    try {
-      // Again at apply time: a definition may have been stored by other means than the API.
-      checkAllowed(statements, schema, { policy, transactional, trustedExtensions: this.config.trustedExtensions });
-    } catch (error) {
-      if (!(error instanceof DdlRejectedError || error instanceof TooManyStatementsError || error instanceof AllowOptionsError)) throw error;
-      return { kind: 'refused', details: `Refused before running anything: ${error.message}.` };
-    }
-    const run = { migrationId, tenantId: claim.tenant_id, tenantSchemaId: claim.tenant_schema_id, schema, policy, transactional, statements };
-    return { kind: 'run', run: { ...run, details: summarize(version, statements) } };
-  }
-
   /** Opens where the DDL runs (extensions first, for trusted), then the transactional or the stepwise path. */
   private async run(holder: LockHolder, run: TenantRun, reporter: ApplyReporter, tries: Tries): Promise<ApplyOutcome> {
     let session: DdlSession | undefined;
     try {
-      if (run.policy === 'strict') {
-        session = new StrictSession(holder, run.tenantId, run.schema);
-      } else {
-        const refused = await this.installExtensions(holder, run);
-        if (refused) return await this.endFailed(holder, run.migrationId, refused);
-        const settings = run.transactional ? {} : this.stepwiseSettings();
-        session = await TrustedSession.open(holder, this.config.databaseUrl, run.tenantId, run.schema, settings);
-      }
+      const opened = await openDdlSession(holder, run, this.config.databaseUrl, run.transactional ? {} : this.stepwiseSettings());
+      if ('refused' in opened) return await this.endFailed(holder, run.migrationId, opened.refused);
+      session = opened.session;
     } catch (error) {
       if (isSqlError(error) && error.code === EARLIER_SESSION_RUNNING) return { kind: 'wait', reason: error.message, tenantId: run.tenantId };
       return this.onFault(holder, session, run, { at: 'enter' }, error, reporter, tries);
@@ -210,19 +186,6 @@ export class ApplyService {
     const verdict = judgeFault(step, error, { ...tries, statementTimeoutMs: this.config.apply.statementTimeoutMs });
     if (verdict.retry) throw error;
     return this.endFailed(holder, run.migrationId, verdict.details);
-  }
-
-  /** Installs the definition's extensions into bss_extensions; a refusal's details if one lives elsewhere. */
-  private async installExtensions(holder: LockHolder, run: TenantRun): Promise<string | undefined> {
-    for (const statement of run.statements) {
-      if (statement.kind !== 'CreateExtensionStmt') continue;
-      const name = statement.node.extname!.toLowerCase();
-      const { schema } = (await holder.client.query<{ schema: string }>(INSTALL_EXTENSION_SQL, [name])).rows[0];
-      if (schema !== EXTENSION_SCHEMA) {
-        return `Refused before running anything: extension ${name} is installed in schema ${schema}, where tenants cannot use it; a DBA moves it with ALTER EXTENSION ${name} SET SCHEMA ${EXTENSION_SCHEMA}.`;
-      }
-    }
-    return undefined;
   }
 
   /** A non-transactional definition's session: its timeouts, and a check that ends its statement soon after its worker vanishes. */

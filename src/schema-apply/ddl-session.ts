@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { EXTENSION_SCHEMA } from '../ddl/policy.js';
+import type { TenantRun } from './apply.types.js';
 import {
   CLOSE_TENANT_SESSION_SQL,
   enterTenantSql,
@@ -8,6 +9,7 @@ import {
   finishSql,
   GATE_FINISH_SQLSTATES,
   gateFinishSql,
+  INSTALL_EXTENSION_SQL,
   OPEN_TENANT_SESSION_SQL,
   RELEASE_TENANT_SQL,
 } from './apply.sql.js';
@@ -135,4 +137,29 @@ export class TrustedSession implements DdlSession {
     await this.client.end().catch(() => undefined);
     if (!this.holder.broken) await this.holder.client.query(CLOSE_TENANT_SESSION_SQL, [this.tenantId]).catch(() => (this.holder.broken = true));
   }
+}
+
+/**
+ * Where a run's DDL goes: the holder's own connection for strict; for trusted, the tenant's own
+ * session, once the definition's extensions are installed into bss_extensions (a refusal's
+ * details if one lives in another schema, where tenants cannot use it).
+ */
+export async function openDdlSession(
+  holder: LockHolder,
+  run: Pick<TenantRun, 'tenantId' | 'schema' | 'policy' | 'statements'>,
+  databaseUrl: string,
+  settings: Record<string, string | number> = {},
+): Promise<{ session: DdlSession } | { refused: string }> {
+  if (run.policy === 'strict') return { session: new StrictSession(holder, run.tenantId, run.schema) };
+  for (const statement of run.statements) {
+    if (statement.kind !== 'CreateExtensionStmt') continue;
+    const name = statement.node.extname!.toLowerCase();
+    const { schema } = (await holder.client.query<{ schema: string }>(INSTALL_EXTENSION_SQL, [name])).rows[0];
+    if (schema !== EXTENSION_SCHEMA) {
+      return {
+        refused: `Refused before running anything: extension ${name} is installed in schema ${schema}, where tenants cannot use it; a DBA moves it with ALTER EXTENSION ${name} SET SCHEMA ${EXTENSION_SCHEMA}.`,
+      };
+    }
+  }
+  return { session: await TrustedSession.open(holder, databaseUrl, run.tenantId, run.schema, settings) };
 }
