@@ -4,6 +4,7 @@ import { Migration20261124010000_attempt_uniqueness } from './Migration202611240
 import { Migration20261124020000_sandbox_and_append_only } from './Migration20261124020000_sandbox_and_append_only.js';
 import { Migration20261124030000_retention_runs } from './Migration20261124030000_retention_runs.js';
 import { Migration20261124040000_apply_functions } from './Migration20261124040000_apply_functions.js';
+import { Migration20261130050000_attempt_jobs } from './Migration20261130050000_attempt_jobs.js';
 
 /** Every migration, in order. Listed explicitly so the built service and the tests run the same set. */
 export const migrationsList: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261124020000_sandbox_and_append_only', class: Migration20261124020000_sandbox_and_append_only },
   { name: 'Migration20261124030000_retention_runs', class: Migration20261124030000_retention_runs },
   { name: 'Migration20261124040000_apply_functions', class: Migration20261124040000_apply_functions },
+  { name: 'Migration20261130050000_attempt_jobs', class: Migration20261130050000_attempt_jobs },
 ];

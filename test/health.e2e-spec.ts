@@ -1,11 +1,15 @@
+import { createServer } from 'node:net';
+import { PrivateRedis } from './support/redis-server.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
+import { waitFor } from './support/wait-for.js';
+import { startWorker, workerReady } from './support/worker-process.js';
 
 describe('GET /health', () => {
   it('answers 200 when PostgreSQL and Redis answer', async () => {
     const t = await createTestApp();
     try {
       const res = await t.http().get('/health').expect(200);
-      expect(res.body).toEqual({ status: 'ok', checks: { postgres: { status: 'up' }, redis: { status: 'up' } } });
+      expect(res.body).toMatchObject({ status: 'ok', error: {}, details: { postgres: { status: 'up' }, redis: { status: 'up' } } });
     } finally {
       await t.close();
     }
@@ -17,8 +21,8 @@ describe('GET /health', () => {
     try {
       const res = await t.http().get('/health').expect(503);
       expect(res.body.status).toBe('error');
-      expect(res.body.checks.postgres).toEqual({ status: 'up' });
-      expect(res.body.checks.redis).toEqual({ status: 'down', error: expect.any(String) });
+      expect(res.body.info).toEqual({ postgres: { status: 'up', responseTime: expect.any(Number) } });
+      expect(res.body.error).toEqual({ redis: { status: 'down', message: expect.any(String), responseTime: expect.any(Number) } });
     } finally {
       await t.close();
     }
@@ -29,10 +33,52 @@ describe('GET /health', () => {
     try {
       t = await createTestApp({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/bss' });
       const res = await t.http().get('/health').expect(503);
-      expect(res.body.checks.postgres).toEqual({ status: 'down', error: expect.any(String) });
-      expect(res.body.checks.redis).toEqual({ status: 'up' });
+      expect(res.body.error).toEqual({ postgres: { status: 'down', message: expect.any(String), responseTime: expect.any(Number) } });
+      expect(res.body.info).toEqual({ redis: { status: 'up', responseTime: expect.any(Number) } });
     } finally {
       await t?.close();
     }
   });
+});
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+
+describe("a worker process's /health on METRICS_PORT", () => {
+  const redis = new PrivateRedis();
+  afterAll(() => redis.kill());
+
+  it('goes to 503 naming Redis while Redis is stopped, and back to 200 when it returns', async () => {
+    await redis.start();
+    const port = await freePort();
+    const worker = startWorker({ REDIS_URL: redis.url, METRICS_PORT: String(port) });
+    const health = async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
+      return res && { status: res.status, body: (await res.json()) as { status: string; error: Record<string, { status: string }> } };
+    };
+    try {
+      await workerReady(worker);
+      expect(await waitFor('the worker to serve /health', health)).toMatchObject({ status: 200, body: { status: 'ok' } });
+
+      await redis.kill();
+      const down = await waitFor('/health to answer 503', async () => ((await health())?.status === 503 ? health() : undefined));
+      expect(down!.body).toMatchObject({ status: 'error', error: { redis: { status: 'down' } } });
+      expect(down!.body.error.postgres).toBeUndefined();
+
+      await redis.start();
+      const up = await waitFor('/health to answer 200 again', async () => ((await health())?.status === 200 ? health() : undefined), 30_000);
+      expect(up!.body.status).toBe('ok');
+      // /metrics is served there too, and no API route.
+      expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/v1/retention`)).status).toBe(404);
+    } finally {
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).toBe(0);
+    }
+  }, 90_000);
 });

@@ -123,6 +123,7 @@ describe('scheduled retention with two instances', () => {
   });
 
   it('purges by itself every tick, once, from one scheduler entry that follows a changed cron', async () => {
+    const since = new Date();
     for (let i = 0; i < 2; i++) workers.push(startWorker({ RETENTION_CRON: '*/2 * * * * *' }));
     await Promise.all(workers.map((w) => workerReady(w)));
     const schema = await insertTenantSchema(db);
@@ -136,8 +137,19 @@ describe('scheduled retention with two instances', () => {
     expect(schedulers.map((s) => [s.key, s.pattern])).toEqual([[RETENTION_SCHEDULER_ID, '*/2 * * * * *']]);
     const run = await db.query(`SELECT trigger, outcome FROM business_store_service.retention_runs ORDER BY started_at DESC LIMIT 1`);
     expect(run.rows[0]).toEqual({ trigger: 'schedule', outcome: 'success' });
-    // One run per tick, not one per instance: scheduled runs start a tick (2 s) apart, never together.
-    const starts = (await db.query(`SELECT started_at FROM business_store_service.retention_runs WHERE trigger = 'schedule' ORDER BY started_at`)).rows;
+    // One run per tick, not one per instance: with two instances, scheduled runs still start a
+    // tick (2 s) apart, never together. At least two runs, so that there is a gap to measure.
+    const starts = await waitFor(
+      'a second scheduled run',
+      async () => {
+        const { rows } = await db.query<{ started_at: Date }>(
+          `SELECT started_at FROM business_store_service.retention_runs WHERE trigger = 'schedule' AND started_at >= $1 ORDER BY started_at`,
+          [since],
+        );
+        return rows.length >= 2 && rows;
+      },
+      30_000,
+    );
     for (let i = 1; i < starts.length; i++) expect(starts[i].started_at.getTime() - starts[i - 1].started_at.getTime()).toBeGreaterThan(500);
 
     // A new deployment with another cron: the same single entry now carries it.

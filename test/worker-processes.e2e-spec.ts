@@ -77,7 +77,10 @@ describe('worker processes', () => {
 
       expect((await ended(db, aV2.migration_id)).status).toBe('success');
       await waitFor('the duplicate delivery to finish as a no-op', async () => (await duplicate.getState()) === 'completed', 30_000);
-      expect((await queue.getJob(duplicate.id!))!.returnvalue).toEqual({ migration_id: aV2.migration_id, status: 'success' });
+      // It reports the record's real outcome, as the attempt's own job does.
+      expect((await queue.getJob(duplicate.id!))!.returnvalue).toEqual((await queue.getJob(aV2.migration_id))!.returnvalue);
+      const { details } = await ended(db, aV2.migration_id);
+      expect((await queue.getJob(duplicate.id!))!.returnvalue).toEqual({ migration_id: aV2.migration_id, status: 'success', details });
       const jobA = (await queue.getJob(aV2.migration_id))!;
       const jobB = (await queue.getJob(bV2.migration_id))!;
       expect(jobA.processedBy).toBeDefined();
