@@ -165,7 +165,10 @@ function jobEnd(error: UnrecoverableError | DelayedError | MigrationRecordMissin
 
 function endJob(migrationId: string, status: string, details: string): ApplyJobResult {
   if (status === 'success') return { migration_id: migrationId, status: 'success', details };
-  throw new UnrecoverableError(details);
+  const failure = new UnrecoverableError(details);
+  // The board shows a job's stack trace as its error: for a failed attempt, only its details matter.
+  failure.stack = `${failure.name}: ${details}`;
+  throw failure;
 }
 
 function messageOf(error: unknown): string {
