@@ -1,4 +1,8 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { METHODS } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 const SEED_EXAMPLE = {
@@ -144,6 +148,38 @@ describe('OpenAPI', () => {
       '#/components/schemas/MigrationRecord',
     );
     expect(Object.keys(op('get', '/health').responses).sort()).toEqual(['200', '503']);
-    expect(op('get', '/health').security).toBeUndefined();
+    // Public routes say so explicitly (redocly's security-defined rule).
+    expect(op('get', '/health').security).toEqual([]);
+    expect(op('get', '/metrics').security).toEqual([]);
   });
+
+  it('passes `redocly lint` with its recommended rules, offline', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bss-openapi-'));
+    try {
+      const file = join(dir, 'openapi.json');
+      await writeFile(file, JSON.stringify(doc));
+      const { code, output } = await redocly(['lint', file, '--extends=recommended', '--format=stylish']);
+      expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('Your API description is valid') });
+      // Warnings are advice (a license, a 4XX on /health and /metrics); errors fail the lint.
+      expect(output).not.toMatch(/\berror\b/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
+
+/** The installed Redocly CLI, with telemetry, update checks and notices off, so it needs no network. */
+function redocly(args: string[]): Promise<{ code: number | null; output: string }> {
+  const cli = join(process.cwd(), 'node_modules/@redocly/cli/bin/cli.js');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { PATH: process.env.PATH, HOME: tmpdir(), NO_COLOR: '1', CI: 'true', REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
