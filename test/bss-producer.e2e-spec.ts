@@ -25,7 +25,12 @@ function producerSuite(name: string, setup: () => Promise<{ app: TestApp; stop: 
     });
 
     const recordsOf = async (schemaId: string) =>
-      (await db.query('SELECT migration_id, status, details, applied_by FROM business_store_service.schema_migrations WHERE tenant_schema_id = $1', [schemaId])).rows;
+      (
+        await db.query<{ migration_id: string; status: string; details: string | null; applied_by: string | null }>(
+          'SELECT migration_id, status, details, applied_by FROM business_store_service.schema_migrations WHERE tenant_schema_id = $1',
+          [schemaId],
+        )
+      ).rows;
 
     it('follows its own job: progress, then the success as the return value', async () => {
       const { schemaIds } = await defineVersions(deployed.app, [THREE_TABLES]);

@@ -1,6 +1,6 @@
 import { Queue, QueueEvents } from 'bullmq';
 import type pg from 'pg';
-import { APPLY_JOB, type ApplyJobData, SCHEMA_APPLY_QUEUE } from '../src/schema-apply/schema-apply.queue.js';
+import { APPLY_JOB, type ApplyJobData, type ApplyJobResult, SCHEMA_APPLY_QUEUE } from '../src/schema-apply/schema-apply.queue.js';
 import { defineVersions, ended, requestApply, tablesOf, tenantSchema } from './factories/api.factory.js';
 import { testPool } from './support/db.js';
 import { PrivateRedis } from './support/redis-server.js';
@@ -10,10 +10,10 @@ import { waitFor } from './support/wait-for.js';
 describe('transient faults', () => {
   const db = testPool();
   let t: TestApp;
-  let queue: Queue;
+  let queue: Queue<ApplyJobData, ApplyJobResult>;
   beforeAll(async () => {
     t = await createTestApp({ APPLY_LOCK_TIMEOUT_MS: '200', APPLY_MAX_TRIES: '3' });
-    queue = new Queue(SCHEMA_APPLY_QUEUE, { connection: { url: process.env.REDIS_URL! }, prefix: process.env.QUEUE_PREFIX! });
+    queue = new Queue<ApplyJobData, ApplyJobResult>(SCHEMA_APPLY_QUEUE, { connection: { url: process.env.REDIS_URL! }, prefix: process.env.QUEUE_PREFIX! });
   });
   afterAll(async () => {
     await queue.close();
@@ -42,7 +42,7 @@ describe('transient faults', () => {
     });
     // The job waits for its next try (delayed), it has not failed.
     expect(['delayed', 'waiting', 'active']).toContain(await retrying.getState());
-    const during = await db.query('SELECT status FROM business_store_service.schema_migrations WHERE migration_id = $1', [migration_id]);
+    const during = await db.query<{ status: string }>('SELECT status FROM business_store_service.schema_migrations WHERE migration_id = $1', [migration_id]);
     expect(during.rows[0].status).toBe('pending');
     const { logs } = await queue.getJobLogs(migration_id);
     expect(logs[0]).toMatch(/^try 1 of 3 hit a transient fault: canceling statement due to lock timeout; next try in 1 s$/);
@@ -66,7 +66,7 @@ describe('transient faults', () => {
       await release();
       const result = await job.waitUntilFinished(events, 20_000);
       expect(result).toMatchObject({ status: 'success', details: "Applied schema version 2. Added column 'note' to 'plain_busy'." });
-      const records = await db.query('SELECT migration_id, status FROM business_store_service.schema_migrations WHERE tenant_schema_id = $1', [schemaIds[1]]);
+      const records = await db.query<{ migration_id: string; status: string }>('SELECT migration_id, status FROM business_store_service.schema_migrations WHERE tenant_schema_id = $1', [schemaIds[1]]);
       expect(records.rows).toEqual([{ migration_id: result.migration_id, status: 'success' }]);
     } finally {
       await release().catch(() => undefined);
@@ -123,7 +123,7 @@ describe('a Redis restart that loses every job', () => {
       .set(bearer(TOKENS.writer))
       .send({ items: tenants.map((x) => ({ tenant_schema_id: x.schemaIds[0] })) })
       .expect(202);
-    const ids: string[] = res.body.results.map((r: { migration_id: string }) => r.migration_id);
+    const ids = (res.body as { results: { migration_id: string }[] }).results.map((r) => r.migration_id);
     const queue = new Queue<ApplyJobData>(SCHEMA_APPLY_QUEUE, { connection: { url: redis.url }, prefix: process.env.QUEUE_PREFIX! });
     try {
       for (const id of ids) expect(await (await queue.getJob(id))?.getState()).toBe('waiting');
@@ -148,7 +148,7 @@ describe('a Redis restart that loses every job', () => {
       const { rows } = await db.query('SELECT status FROM business_store_service.schema_migrations WHERE tenant_schema_id = $1', [tenant.schemaIds[0]]);
       expect(rows).toEqual([{ status: 'success' }]);
       expect(await tablesOf(db, tenant.tenantId)).toEqual(['survived']);
-      const applied = await db.query(`SELECT count(*)::int AS n FROM ${tenantSchema(tenant.tenantId)}.survived`);
+      const applied = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${tenantSchema(tenant.tenantId)}.survived`);
       expect(applied.rows[0].n).toBe(1);
     }
   }, 60_000);

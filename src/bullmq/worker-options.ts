@@ -6,6 +6,8 @@ import type { AppConfig } from '../config/app-config.js';
 /** What `@Processor` takes: the connection and prefix come from BullModule's root options. */
 export type ProcessorWorkerOptions = Omit<WorkerOptions, 'connection'>;
 
+// A mixin's base must be constructible with `any[]` (TypeScript's rule for class expressions that extend it).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ProcessorClass = new (...args: any[]) => { process(job: Job, token?: string): Promise<unknown> };
 
 /** What every worker of this service runs with; `overrides` per queue. */

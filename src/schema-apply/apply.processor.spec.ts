@@ -20,11 +20,11 @@ function fakeJob(data: Partial<ApplyJobData> = {}) {
     data: { tenant_schema_id: 'a1b2c3d4-e5f6-4890-9234-567890abcdef', migration_id: MIGRATION_ID, ...data } as ApplyJobData,
     delayedUntil: undefined as number | undefined,
     lines: [] as string[],
-    updateData: async (next: ApplyJobData) => void (job.data = next),
-    log: async (line: string) => job.lines.push(line),
-    updateProgress: async () => undefined,
-    moveToDelayed: async (at: number) => void (job.delayedUntil = at),
-    promote: async () => undefined,
+    updateData: (next: ApplyJobData) => Promise.resolve(void (job.data = next)),
+    log: (line: string) => Promise.resolve(job.lines.push(line)),
+    updateProgress: () => Promise.resolve(),
+    moveToDelayed: (at: number) => Promise.resolve(void (job.delayedUntil = at)),
+    promote: () => Promise.resolve(),
   };
   return job;
 }
@@ -37,11 +37,11 @@ function processor(apply: (finalTry: boolean) => Promise<ApplyOutcome>, giveUp: 
       return apply(finalTry);
     },
     giveUp,
-    isReady: async () => false,
+    isReady: () => Promise.resolve(false),
   } as unknown as ApplyService;
   const record = { migrationId: MIGRATION_ID, status: 'success', details: 'Applied schema version 1.' } as SchemaMigration;
-  const audit = { findById: async () => record } as unknown as AuditService;
-  const producer = { promote: async () => undefined } as unknown as SchemaApplyProducer;
+  const audit = { findById: () => Promise.resolve(record) } as unknown as AuditService;
+  const producer = { promote: () => Promise.resolve() } as unknown as SchemaApplyProducer;
   const attempts = {} as AttemptsService;
   return { finalTries, processor: new ApplyProcessor(applyService, attempts, audit, producer, new MetricsService(), config) };
 }
@@ -50,23 +50,27 @@ const run = (p: ApplyProcessor, job: ReturnType<typeof fakeJob>) => p.process(jo
 const ended = (status: 'success' | 'failed', details: string): ApplyOutcome => ({ kind: 'ended', status, details, tenantId: 't', statements: 1, waiting: [] });
 
 describe('ApplyProcessor', () => {
-  beforeAll(() => Logger.overrideLogger(false));
-  afterAll(() => Logger.overrideLogger(true));
+  beforeAll(() => {
+    Logger.overrideLogger(false);
+  });
+  afterAll(() => {
+    Logger.overrideLogger(true);
+  });
 
   it('completes the job with the record of a successful attempt', async () => {
-    const { processor: p } = processor(async () => ended('success', 'Applied schema version 1.'));
+    const { processor: p } = processor(() => Promise.resolve(ended('success', 'Applied schema version 1.')));
     await expect(run(p, fakeJob())).resolves.toEqual({ migration_id: MIGRATION_ID, status: 'success', details: 'Applied schema version 1.' });
   });
 
   it('fails the job, unrecoverably, with the details of a failed attempt', async () => {
-    const { processor: p } = processor(async () => ended('failed', 'Failed at statement 1 of 1 (SQLSTATE 42P01): ...'));
+    const { processor: p } = processor(() => Promise.resolve(ended('failed', 'Failed at statement 1 of 1 (SQLSTATE 42P01): ...')));
     const error = await run(p, fakeJob()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnrecoverableError);
     expect((error as Error).message).toBe('Failed at statement 1 of 1 (SQLSTATE 42P01): ...');
   });
 
   it('reports the real outcome of a record that had already ended', async () => {
-    const { processor: p } = processor(async () => ({ kind: 'already-ended', status: 'success' }));
+    const { processor: p } = processor(() => Promise.resolve(({ kind: 'already-ended', status: 'success' })));
     await expect(run(p, fakeJob())).resolves.toEqual({ migration_id: MIGRATION_ID, status: 'success', details: 'Applied schema version 1.' });
   });
 
@@ -85,7 +89,7 @@ describe('ApplyProcessor', () => {
     const reason = 'Gave up after 3 tries: Connection terminated unexpectedly';
     const { processor: p, finalTries } = processor(
       () => Promise.reject(new Error('Connection terminated unexpectedly')),
-      async () => ended('failed', reason),
+      () => Promise.resolve(ended('failed', reason)),
     );
     await expect(run(p, fakeJob({ tries: 2 }))).rejects.toEqual(new UnrecoverableError(reason));
     expect(finalTries).toEqual([true]);
@@ -104,7 +108,7 @@ describe('ApplyProcessor', () => {
   });
 
   it('refuses, once, a job whose migration_id is not a UUID', async () => {
-    const { processor: p, finalTries } = processor(async () => ended('success', 'x'));
+    const { processor: p, finalTries } = processor(() => Promise.resolve(ended('success', 'x')));
     await expect(run(p, fakeJob({ migration_id: 'nope' }))).rejects.toEqual(new UnrecoverableError('migration_id must be a UUID'));
     expect(finalTries).toEqual([]);
   });

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
@@ -31,5 +32,6 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
   configureHttp(app);
   await app.init();
-  return { app, http: () => request(app.getHttpServer()), close: () => app.close() };
+  const server = app.getHttpServer() as Server;
+  return { app, http: () => request(server), close: () => app.close() };
 }
