@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Queue } from 'bullmq';
 import { APPLY_JOB, RECONCILE_QUEUE, SCHEMA_APPLY_QUEUE } from '../src/schema-apply/schema-apply.queue.js';
 import { applyTenantSchema, type ApplyProgress } from './examples/bss-producer.example.js';
@@ -57,6 +58,11 @@ function producerSuite(name: string, setup: () => Promise<{ app: TestApp; stop: 
     });
   });
 }
+
+it('the README shows the example as it is run here', () => {
+  const example = readFileSync(new URL('./examples/bss-producer.example.ts', import.meta.url), 'utf8').trimEnd();
+  expect(readFileSync(new URL('../README.md', import.meta.url), 'utf8')).toContain(`\`\`\`ts\n${example}\n\`\`\``);
+});
 
 producerSuite('a BSS producer with plain BullMQ, one `all` process', async () => {
   const app = await createTestApp();
