@@ -66,7 +66,9 @@ describe('schema_migrations is append-only, in the database', () => {
 
   it('refuses TRUNCATE', async () => {
     await arrange();
-    await expect(db.query(`TRUNCATE ${sm}`)).rejects.toMatchObject({ code: '42501', message: 'schema_migrations is append-only: TRUNCATE is not allowed' });
+    // A plain TRUNCATE stops at attempt_jobs' foreign key; with CASCADE it reaches the trigger.
+    await expect(db.query(`TRUNCATE ${sm}`)).rejects.toMatchObject({ code: '0A000' });
+    await expect(db.query(`TRUNCATE ${sm} CASCADE`)).rejects.toMatchObject({ code: '42501', message: 'schema_migrations is append-only: TRUNCATE is not allowed' });
     expect(Number((await db.query(`SELECT count(*) FROM ${sm}`)).rows[0].count)).toBeGreaterThan(0);
   });
 

@@ -209,7 +209,7 @@ describe('migrations on a database of their own', () => {
         ).rows.map((r) => r.table_name);
       expect(await tables()).toEqual([]);
       await orm.migrator.up();
-      expect(await tables()).toEqual(['retention_runs', 'schema_migrations', 'tenant_schemas']);
+      expect(await tables()).toEqual(['attempt_jobs', 'retention_runs', 'schema_migrations', 'tenant_schemas']);
     } finally {
       await orm.close(true);
     }
