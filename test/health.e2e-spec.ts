@@ -1,4 +1,7 @@
 import { createServer } from 'node:net';
+import { Queue } from 'bullmq';
+import { RETENTION_QUEUE, RETENTION_SCHEDULER_ID } from '../src/retention/retention.queue.js';
+import { RECONCILE_QUEUE, RECONCILE_SCHEDULER_ID } from '../src/schema-apply/schema-apply.queue.js';
 import { PrivateRedis } from './support/redis-server.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { waitFor } from './support/wait-for.js';
@@ -59,11 +62,11 @@ const freePort = () =>
     });
   });
 
-describe("a worker process's /health on METRICS_PORT", () => {
+describe("a worker process's /health on METRICS_PORT, and its schedulers, across a Redis restart", () => {
   const redis = new PrivateRedis();
   afterAll(() => redis.kill());
 
-  it('goes to 503 naming Redis while Redis is stopped, and back to 200 when it returns', async () => {
+  it('goes to 503 naming Redis while Redis is stopped, and back to 200 when it returns, its schedulers again in place', async () => {
     await redis.start();
     const port = await freePort();
     const worker = startWorker({ REDIS_URL: redis.url, METRICS_PORT: String(port) });
@@ -83,6 +86,18 @@ describe("a worker process's /health on METRICS_PORT", () => {
       await redis.start();
       const up = await waitFor('/health to answer 200 again', async () => ((await health())?.status === 200 ? health() : undefined), 30_000);
       expect(up.body.status).toBe('ok');
+      // The restarted Redis came back empty: the worker upserted its job schedulers again.
+      for (const [name, id] of [
+        [RECONCILE_QUEUE, RECONCILE_SCHEDULER_ID],
+        [RETENTION_QUEUE, RETENTION_SCHEDULER_ID],
+      ]) {
+        const queue = new Queue(name, { connection: { url: redis.url }, prefix: process.env.QUEUE_PREFIX! });
+        try {
+          await waitFor(`the ${id} scheduler`, async () => (await queue.getJobSchedulers()).some((s) => s.key === id));
+        } finally {
+          await queue.close();
+        }
+      }
       // /metrics is served there too, and no API route.
       expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${port}/v1/retention`)).status).toBe(404);
