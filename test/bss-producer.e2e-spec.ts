@@ -97,6 +97,33 @@ describe('the reconciler and a job added with plain BullMQ', () => {
     await db.end();
   });
 
+  it('continues its own record on a repeated delivery of a plain job, and ends as that record did', async () => {
+    const { schemaIds } = await defineVersions(t, [THREE_TABLES, BROKEN]);
+    const records = async () =>
+      (
+        await db.query<{ migration_id: string; status: string; details: string }>(
+          'SELECT migration_id, status, details FROM business_store_service.schema_migrations WHERE tenant_schema_id = ANY($1) ORDER BY version_applied',
+          [schemaIds],
+        )
+      ).rows;
+    const good = await queue.add(APPLY_JOB, { tenant_schema_id: schemaIds[0] });
+    await waitFor('the first job to complete', async () => good.isCompleted());
+    const bad = await queue.add(APPLY_JOB, { tenant_schema_id: schemaIds[1] });
+    await waitFor('the second job to fail', async () => bad.isFailed());
+    const [applied, failed] = await records();
+
+    // Delivered again, as after a lost lock: each finds its record, applies nothing twice, ends the same.
+    await (await queue.getJob(good.id!))!.retry('completed');
+    await (await queue.getJob(bad.id!))!.retry('failed');
+    const again = await waitFor('the repeated deliveries to end', async () => {
+      const [g, b] = [await queue.getJob(good.id!), await queue.getJob(bad.id!)];
+      return g && b && (await g.isCompleted()) && (await b.isFailed()) && g.attemptsStarted >= 2 && b.attemptsStarted >= 2 && { g, b };
+    });
+    expect(again.g.returnvalue).toEqual({ migration_id: applied.migration_id, status: 'success', details: applied.details });
+    expect(again.b.failedReason).toBe(failed.details);
+    expect(await records()).toEqual([applied, failed]);
+  });
+
   it('leaves a pending attempt alone while its own job (another id) still runs it', async () => {
     const { tenantId, schemaIds } = await defineVersions(t, ['CREATE TABLE slow (id int)', 'ALTER TABLE slow ADD COLUMN note text']);
     expect(await applyTenantSchema(redis, schemaIds[0])).toHaveProperty('applied');
