@@ -6,6 +6,7 @@ import { Migration20261124030000_retention_runs } from './Migration2026112403000
 import { Migration20261124040000_apply_functions } from './Migration20261124040000_apply_functions.js';
 import { Migration20261130000000_definition_policies } from './Migration20261130000000_definition_policies.js';
 import { Migration20261130010000_least_privilege } from './Migration20261130010000_least_privilege.js';
+import { Migration20261130050000_attempt_jobs } from './Migration20261130050000_attempt_jobs.js';
 import { Migration20261130100000_rollouts } from './Migration20261130100000_rollouts.js';
 import { Migration20261130300000_trusted_sessions } from './Migration20261130300000_trusted_sessions.js';
 
@@ -18,6 +19,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261124040000_apply_functions', class: Migration20261124040000_apply_functions },
   { name: 'Migration20261130000000_definition_policies', class: Migration20261130000000_definition_policies },
   { name: 'Migration20261130010000_least_privilege', class: Migration20261130010000_least_privilege },
+  { name: 'Migration20261130050000_attempt_jobs', class: Migration20261130050000_attempt_jobs },
   { name: 'Migration20261130100000_rollouts', class: Migration20261130100000_rollouts },
   { name: 'Migration20261130300000_trusted_sessions', class: Migration20261130300000_trusted_sessions },
 ];

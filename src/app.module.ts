@@ -1,9 +1,11 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BoardModule } from './board/board.module.js';
+import { BullMqModule } from './bullmq/bullmq.module.js';
 import { DomainExceptionFilter } from './common/domain-exception.filter.js';
 import { validationPipe } from './common/http-setup.js';
 import type { AppConfig } from './config/app-config.js';
@@ -14,18 +16,21 @@ import { HealthModule } from './health/health.module.js';
 import { loggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { MetricsCoreModule } from './metrics/metrics.service.js';
-import { QueueWorkersModule } from './queue/queue-workers.js';
 import { RetentionModule } from './retention/retention.module.js';
+import { RolloutsModule } from './rollouts/rollouts.module.js';
 import { SchemaApplyModule } from './schema-apply/schema-apply.module.js';
 import { TenantSchemasModule } from './tenant-schemas/tenant-schemas.module.js';
 
-/** Wires the feature modules for the process's APP_ROLE: `worker` serves no HTTP. */
+/**
+ * Wires the feature modules for the process's APP_ROLE: `worker` serves no API, only /health
+ * and /metrics on METRICS_PORT when that is set; `api` runs no jobs.
+ */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const http = config.role !== 'worker';
-    const schemaApply = SchemaApplyModule.forRole(config.role);
-    const retention = RetentionModule.forRole(config.role);
+    const api = config.role !== 'worker';
+    const http = api || config.metricsPort !== null;
+    const schemaApply = SchemaApplyModule.forRoot(config);
     return {
       module: AppModule,
       imports: [
@@ -34,12 +39,15 @@ export class AppModule {
         MetricsCoreModule,
         MikroOrmModule.forRoot(ormOptions(config.databaseUrl)),
         PgPoolModule,
-        QueueWorkersModule,
+        BullMqModule,
+        EventEmitterModule.forRoot(),
         schemaApply,
-        retention,
-        ...(http ? [AuthModule, HealthModule, MetricsModule, TenantSchemasModule, AuditModule, BoardModule.register([schemaApply, retention])] : []),
+        RolloutsModule.forRoot(config, schemaApply),
+        RetentionModule.forRoot(config),
+        ...(http ? [HealthModule, MetricsModule] : []),
+        ...(api ? [AuthModule, TenantSchemasModule, AuditModule, BoardModule.forRoot()] : []),
       ],
-      providers: http
+      providers: api
         ? [
             { provide: APP_PIPE, useValue: validationPipe },
             { provide: APP_FILTER, useClass: DomainExceptionFilter },

@@ -5,8 +5,6 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { configureHttp } from './common/http-setup.js';
 import { type AppConfig, ConfigError, loadConfig } from './config/app-config.js';
-import { MetricsService } from './metrics/metrics.service.js';
-import { startWorkerMetricsServer } from './metrics/worker-metrics-server.js';
 
 const logger = new Logger('Bootstrap');
 
@@ -46,12 +44,15 @@ async function bootstrap() {
   const module = AppModule.forRoot(appConfig);
 
   if (appConfig.role === 'worker') {
-    const context = await NestFactory.createApplicationContext(module, { bufferLogs: true });
+    // A worker serves no API; with METRICS_PORT it serves /health and /metrics there.
+    const metricsPort = appConfig.metricsPort;
+    const http = metricsPort ? await NestFactory.create(module, { bodyParser: false, bufferLogs: true }) : undefined;
+    const context = http ?? (await NestFactory.createApplicationContext(module, { bufferLogs: true }));
     context.useLogger(context.get(PinoLogger));
     for (const warning of appConfig.warnings) logger.warn(warning);
-    if (appConfig.metricsPort) startWorkerMetricsServer(context.get(MetricsService), appConfig.metricsPort);
     closeOnSignals(context);
-    logger.log(`Worker started (APP_ENV=${appConfig.env})`);
+    if (http && metricsPort) await http.listen(metricsPort);
+    logger.log(`Worker started (APP_ENV=${appConfig.env}${metricsPort ? `, /health and /metrics on :${metricsPort}` : ''})`);
     return;
   }
   const app = await NestFactory.create(module, { bodyParser: false, bufferLogs: true });

@@ -59,15 +59,17 @@ describe('schema_migrations is append-only, in the database', () => {
     const { record } = await arrange('failed', '2000-01-01T00:00:00Z');
     await expect(db.query(`DELETE FROM ${sm} WHERE migration_id = $1`, [record.migration_id])).rejects.toMatchObject({
       code: '42501',
-      message: expect.stringContaining('schema_migrations is append-only'),
+      message: expect.stringContaining('schema_migrations is append-only') as unknown,
     });
     expect((await db.query(`SELECT 1 FROM ${sm} WHERE migration_id = $1`, [record.migration_id])).rowCount).toBe(1);
   });
 
   it('refuses TRUNCATE', async () => {
     await arrange();
-    await expect(db.query(`TRUNCATE ${sm}`)).rejects.toMatchObject({ code: '42501', message: 'schema_migrations is append-only: TRUNCATE is not allowed' });
-    expect(Number((await db.query(`SELECT count(*) FROM ${sm}`)).rows[0].count)).toBeGreaterThan(0);
+    // A plain TRUNCATE stops at attempt_jobs' foreign key; with CASCADE it reaches the trigger.
+    await expect(db.query(`TRUNCATE ${sm}`)).rejects.toMatchObject({ code: '0A000' });
+    await expect(db.query(`TRUNCATE ${sm} CASCADE`)).rejects.toMatchObject({ code: '42501', message: 'schema_migrations is append-only: TRUNCATE is not allowed' });
+    expect(Number((await db.query<{ count: string }>(`SELECT count(*) FROM ${sm}`)).rows[0].count)).toBeGreaterThan(0);
   });
 
   it('deletes only through the purge path, which keeps pending records and each tenant\'s latest success', async () => {
@@ -79,9 +81,9 @@ describe('schema_migrations is append-only, in the database', () => {
     const oldSuccess = await insertMigrationRecord(db, v1, { status: 'success', created_at: old });
     const latestSuccess = await insertMigrationRecord(db, v2, { status: 'success', created_at: old });
     const pending = await insertMigrationRecord(db, v3, { status: 'pending', created_at: old });
-    const { rows } = await db.query('SELECT business_store_service.purge_schema_migrations($1, 1000) AS deleted', ['2002-01-01T00:00:00Z']);
+    const { rows } = await db.query<{ deleted: number }>('SELECT business_store_service.purge_schema_migrations($1, 1000) AS deleted', ['2002-01-01T00:00:00Z']);
     expect(rows[0].deleted).toBeGreaterThanOrEqual(2);
-    const left = await db.query(`SELECT migration_id FROM ${sm} WHERE tenant_id = $1 ORDER BY version_applied`, [v1.tenant_id]);
+    const left = await db.query<{ migration_id: string }>(`SELECT migration_id FROM ${sm} WHERE tenant_id = $1 ORDER BY version_applied`, [v1.tenant_id]);
     expect(left.rows.map((r) => r.migration_id)).toEqual([latestSuccess.migration_id, pending.migration_id]);
     expect([failed, oldSuccess].map((r) => r.migration_id)).not.toContain(left.rows[0].migration_id);
   });

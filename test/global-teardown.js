@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import pg from 'pg';
 
 /** Drops the run's database and roles unless KEEP_TEST_DB is set, for inspecting a failure. */
@@ -18,4 +19,25 @@ export default async function globalTeardown() {
     await admin.query(`DROP ROLE IF EXISTS ${admin.escapeIdentifier(role)}`).catch(() => undefined);
   }
   await admin.end();
+  await obliterateQueuePrefix(process.env.REDIS_URL, process.env.QUEUE_PREFIX);
+}
+
+/**
+ * Every BullMQ key of this run: its prefix (and `prefix_…` variants), and the hash-tagged
+ * `{prefix_…}` one a test uses. Run prefixes are unique, so other runs' keys stay.
+ */
+async function obliterateQueuePrefix(redisUrl, prefix) {
+  const redis = new Redis(redisUrl);
+  try {
+    for (const pattern of [`${prefix}*`, `{${prefix}*`]) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        if (keys.length) await redis.unlink(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    }
+  } finally {
+    redis.disconnect();
+  }
 }

@@ -1,10 +1,14 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { METHODS } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 const SEED_EXAMPLE = {
   migration_id: 'f1e2d3c4-b5a6-7890-4321-abcdef123456',
   tenant_schema_id: 'a1b2c3d4-e5f6-7890-1234-567890abcdef',
-  tenant_id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
+  tenant_id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/) as unknown,
   version_applied: 3,
   status: 'success',
   details: "Applied schema version 3. Created table 'payments'. Added column 'due_date' to 'invoices'.",
@@ -34,7 +38,7 @@ interface Layer {
 
 /** Every (method, path) the app registered on Express, in OpenAPI's `{param}` form. */
 function registeredRoutes(t: TestApp): { method: string; path: string }[] {
-  const express = t.app.getHttpAdapter().getInstance();
+  const express = t.app.getHttpAdapter().getInstance() as { _router?: { stack: Layer[] }; router?: { stack: Layer[] } };
   const stack: Layer[] = express._router?.stack ?? express.router?.stack ?? [];
   return stack.flatMap((layer) => {
     if (!layer.route) return [];
@@ -107,8 +111,8 @@ describe('OpenAPI', () => {
   it('has the bearer security scheme and the error shape', () => {
     expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.components.schemas.Error).toMatchObject({
-      required: expect.arrayContaining(['statusCode', 'error', 'message']),
-      properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: expect.any(Object) },
+      required: expect.arrayContaining(['statusCode', 'error', 'message']) as unknown,
+      properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: expect.any(Object) as unknown },
     });
   });
 
@@ -144,6 +148,38 @@ describe('OpenAPI', () => {
       '#/components/schemas/MigrationRecord',
     );
     expect(Object.keys(op('get', '/health').responses).sort()).toEqual(['200', '503']);
-    expect(op('get', '/health').security).toBeUndefined();
+    // Public routes say so explicitly (redocly's security-defined rule).
+    expect(op('get', '/health').security).toEqual([]);
+    expect(op('get', '/metrics').security).toEqual([]);
   });
+
+  it('passes `redocly lint` with its recommended rules, offline', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bss-openapi-'));
+    try {
+      const file = join(dir, 'openapi.json');
+      await writeFile(file, JSON.stringify(doc));
+      const { code, output } = await redocly(['lint', file, '--extends=recommended', '--format=stylish']);
+      expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('Your API description is valid') as unknown });
+      // Warnings are advice (a license, a 4XX on /health and /metrics); errors fail the lint.
+      expect(output).not.toMatch(/\berror\b/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
+
+/** The installed Redocly CLI, with telemetry, update checks and notices off, so it needs no network. */
+function redocly(args: string[]): Promise<{ code: number | null; output: string }> {
+  const cli = join(process.cwd(), 'node_modules/@redocly/cli/bin/cli.js');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { PATH: process.env.PATH, HOME: tmpdir(), NO_COLOR: '1', CI: 'true', REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}

@@ -14,7 +14,7 @@ describe('database schema (against the seed design)', () => {
 
   const columns = async (table: string) =>
     (
-      await db.query(
+      await db.query<{ column_name: string; data_type: string; max_length: number | null; is_nullable: string; column_default: string | null }>(
         `SELECT column_name, data_type, character_maximum_length AS max_length, is_nullable, column_default
          FROM information_schema.columns
          WHERE table_schema = 'business_store_service' AND table_name = $1
@@ -38,7 +38,7 @@ describe('database schema (against the seed design)', () => {
   });
 
   it('has the seed indexes on the seed columns', async () => {
-    const { rows } = await db.query(
+    const { rows } = await db.query<{ indexname: string; indexdef: string }>(
       `SELECT indexname, indexdef FROM pg_indexes
        WHERE schemaname = 'business_store_service' AND tablename = 'schema_migrations'`,
     );
@@ -85,7 +85,7 @@ describe('database schema (against the seed design)', () => {
       ['description', 'text', 'YES', null],
       ['created_at', 'timestamp with time zone', 'NO', 'CURRENT_TIMESTAMP'],
     ]);
-    const { rows } = await db.query(
+    const { rows } = await db.query<{ def: string }>(
       `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint
        WHERE conrelid = 'business_store_service.tenant_schemas'::regclass ORDER BY conname`,
     );
@@ -94,12 +94,12 @@ describe('database schema (against the seed design)', () => {
 
   const arrange = async () => {
     const tenantId = randomUUID();
-    const { rows } = await db.query(
+    const { rows } = await db.query<{ schema_id: string; checksum: string }>(
       `INSERT INTO business_store_service.tenant_schemas (tenant_id, version, ddl) VALUES ($1, 1, 'CREATE TABLE t (id int)')
        RETURNING schema_id, checksum`,
       [tenantId],
     );
-    return { tenantId, schemaId: rows[0].schema_id as string, checksum: rows[0].checksum as string };
+    return { tenantId, schemaId: rows[0].schema_id, checksum: rows[0].checksum };
   };
 
   it('refuses a status outside pending/success/failed (schema_migrations_status_chk)', async () => {
@@ -189,7 +189,7 @@ describe('migrations on a database of their own', () => {
     ];
     for (const page of pages) {
       const { sql, params } = tenantHistorySql(tenantId, page);
-      const plan = JSON.stringify((await db.query(`EXPLAIN (FORMAT JSON) ${sql}`, params)).rows[0]['QUERY PLAN']);
+      const plan = JSON.stringify((await db.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${sql}`, params)).rows[0]['QUERY PLAN']);
       expect(plan).toMatch(page.status ? /"Index Name":"schema_migrations_tenant_(status_)?history_idx"/ : /"Index Name":"schema_migrations_tenant_history_idx"/);
       expect(plan).not.toContain('"Node Type":"Sort"');
       expect(plan).not.toContain('"Node Type":"Seq Scan"');
@@ -202,14 +202,14 @@ describe('migrations on a database of their own', () => {
       await orm.migrator.down({ to: 0 });
       const tables = async () =>
         (
-          await db.query(
+          await db.query<{ table_name: string }>(
             `SELECT table_name FROM information_schema.tables
              WHERE table_schema = 'business_store_service' AND table_name <> 'mikro_orm_migrations' ORDER BY 1`,
           )
         ).rows.map((r) => r.table_name);
       expect(await tables()).toEqual([]);
       await orm.migrator.up();
-      expect(await tables()).toEqual(['retention_runs', 'schema_migrations', 'tenant_schemas']);
+      expect(await tables()).toEqual(['attempt_jobs', 'retention_runs', 'schema_migrations', 'tenant_schemas']);
     } finally {
       await orm.close(true);
     }

@@ -71,13 +71,16 @@ describe('worker processes', () => {
       // A second delivery of A's attempt, now on the other process, cannot take A's tenant lock: it parks.
       const duplicate = await queue.add(APPLY_JOB, { tenant_schema_id: a.schemaIds[1], migration_id: aV2.migration_id }, { jobId: `dup-${aV2.migration_id}` });
       await waitFor('the duplicate delivery to park', async () => (await duplicate.getState()) === 'delayed');
-      const pendingA = await db.query('SELECT status FROM business_store_service.schema_migrations WHERE migration_id = $1', [aV2.migration_id]);
+      const pendingA = await db.query<{ status: string }>('SELECT status FROM business_store_service.schema_migrations WHERE migration_id = $1', [aV2.migration_id]);
       expect(pendingA.rows[0].status).toBe('pending');
       await blocker.query('COMMIT');
 
       expect((await ended(db, aV2.migration_id)).status).toBe('success');
       await waitFor('the duplicate delivery to finish as a no-op', async () => (await duplicate.getState()) === 'completed', 30_000);
-      expect((await queue.getJob(duplicate.id!))!.returnvalue).toEqual({ migration_id: aV2.migration_id, status: 'success' });
+      // It reports the record's real outcome, as the attempt's own job does.
+      expect((await queue.getJob(duplicate.id!))!.returnvalue).toEqual((await queue.getJob(aV2.migration_id))!.returnvalue);
+      const { details } = await ended(db, aV2.migration_id);
+      expect((await queue.getJob(duplicate.id!))!.returnvalue).toEqual({ migration_id: aV2.migration_id, status: 'success', details });
       const jobA = (await queue.getJob(aV2.migration_id))!;
       const jobB = (await queue.getJob(bV2.migration_id))!;
       expect(jobA.processedBy).toBeDefined();
@@ -104,16 +107,16 @@ describe('worker processes', () => {
     await waitFor('statement 2 to be running', async () => running('INSERT INTO slow_log'));
     first.child.kill('SIGKILL');
     await first.exited;
-    const during = await db.query('SELECT status FROM business_store_service.schema_migrations WHERE migration_id = $1', [migration_id]);
+    const during = await db.query<{ status: string }>('SELECT status FROM business_store_service.schema_migrations WHERE migration_id = $1', [migration_id]);
     expect(during.rows[0].status).toBe('pending');
 
     await spawnWorker({ WORKER_CONCURRENCY: '1' });
     const record = await ended(db, migration_id, 60_000);
     expect(record.status).toBe('success');
-    const records = await db.query('SELECT status FROM business_store_service.schema_migrations WHERE tenant_schema_id = $1', [schemaIds[0]]);
+    const records = await db.query<{ status: string }>('SELECT status FROM business_store_service.schema_migrations WHERE tenant_schema_id = $1', [schemaIds[0]]);
     expect(records.rows).toEqual([{ status: 'success' }]);
     expect(await tablesOf(db, tenantId)).toEqual(['after_sleep', 'slow_log']);
-    const applied = await db.query(`SELECT count(*)::int AS n FROM ${tenantSchema(tenantId)}.slow_log`);
+    const applied = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${tenantSchema(tenantId)}.slow_log`);
     expect(applied.rows[0].n).toBe(1);
   }, 90_000);
 
@@ -129,7 +132,7 @@ describe('worker processes', () => {
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
     // No other worker runs: the stopping process itself finished the attempt.
-    const record = await db.query('SELECT status FROM business_store_service.schema_migrations WHERE migration_id = $1', [migration_id]);
+    const record = await db.query<{ status: string }>('SELECT status FROM business_store_service.schema_migrations WHERE migration_id = $1', [migration_id]);
     expect(record.rows[0].status).toBe('success');
     expect(await (await queue.getJob(migration_id))!.getState()).toBe('completed');
   }, 60_000);

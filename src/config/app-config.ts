@@ -27,6 +27,8 @@ export interface AppConfig {
   apply: { statementTimeoutMs: number; lockTimeoutMs: number; maxTries: number };
   /** Extensions a trusted definition may create, once per database in schema bss_extensions. */
   trustedExtensions: string[];
+  /** A rollout's dry_run_first pauses it when the dry run would rewrite a table with more rows than this. */
+  dryRunRewriteRows: number;
   worker: { lockMs: number; reconcileEveryMs: number; shutdownTimeoutMs: number };
   apiTokens: ApiToken[];
   /** True when API_TOKENS was unset and the development token is in use. */
@@ -101,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       lockTimeoutMs: parsed.APPLY_LOCK_TIMEOUT_MS,
       maxTries: parsed.APPLY_MAX_TRIES,
     },
+    dryRunRewriteRows: parsed.DRY_RUN_REWRITE_ROWS,
     trustedExtensions: parsed.TRUSTED_EXTENSIONS.split(',').map((name) => name.trim().toLowerCase()),
     worker: {
       lockMs: parsed.WORKER_LOCK_MS,

@@ -79,6 +79,12 @@ export class EnvSchema {
   @Matches(/^\s*[A-Za-z0-9_-]+(\s*,\s*[A-Za-z0-9_-]+)*\s*$/, { message: 'must be a comma-separated list of extension names' })
   TRUSTED_EXTENSIONS = 'pgcrypto,pg_trgm,btree_gin,btree_gist,ltree,citext';
 
+  /** A rollout's dry_run_first pauses it if the dry run would rewrite a table of more rows. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of rows' })
+  @Min(0)
+  DRY_RUN_REWRITE_ROWS = 100_000;
+
   /** Tries per attempt for transient faults before the record ends failed. */
   @Transform(toInt)
   @IsInt({ message: 'must be an integer' })

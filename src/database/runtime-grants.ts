@@ -19,6 +19,8 @@ const GRANTS = [
   `GRANT SELECT, INSERT ON ${S}.schema_migrations TO %1$I`,
   `GRANT UPDATE (status, details, updated_at) ON ${S}.schema_migrations TO %1$I`,
   `GRANT SELECT, INSERT ON ${S}.retention_runs TO %1$I`,
+  // The BullMQ job of an attempt added with plain BullMQ, for the reconciler.
+  `GRANT SELECT, INSERT ON ${S}.attempt_jobs TO %1$I`,
   // Rollouts: the service's own state (counts are kept by triggers on rollout_tenants).
   `GRANT SELECT, INSERT, UPDATE ON ${S}.rollouts, ${S}.rollout_waves, ${S}.rollout_tenants TO %1$I`,
   `GRANT SELECT, INSERT ON ${S}.rollout_attempts TO %1$I`,

@@ -48,8 +48,17 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setDescription(DESCRIPTION)
     .setVersion(packageVersion())
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API token (API_TOKENS): `read`, `write` or `admin` scope' }, BEARER_SCHEME)
+    .addServer('/', 'This service (the host that serves this document)')
     .build();
   const document = SwaggerModule.createDocument(app, config);
+  // Every /v1 route declares its bearer token; the others (health, metrics) need none, which
+  // OpenAPI says with an explicit empty requirement.
+  for (const path of Object.values(document.paths)) {
+    for (const method of ['get', 'put', 'post', 'delete', 'patch'] as const) {
+      const operation = path[method];
+      if (operation && !operation.security) operation.security = [];
+    }
+  }
   // Property examples are per field; the record as a whole gets the seed's example too.
   const record = document.components?.schemas?.MigrationRecord;
   if (record && !('$ref' in record)) record.example = { ...MIGRATION_RECORD_EXAMPLE };

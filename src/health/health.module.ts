@@ -1,21 +1,12 @@
-import { Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller.js';
-import { HEALTH_REDIS, healthRedisProvider } from './health-redis.provider.js';
+import { DependenciesHealth } from './dependencies.health.js';
 
+/** GET /health: in every process that serves HTTP (a worker's on METRICS_PORT). */
 @Module({
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'json' })],
   controllers: [HealthController],
-  providers: [healthRedisProvider],
+  providers: [DependenciesHealth],
 })
-export class HealthModule implements OnModuleInit, OnApplicationShutdown {
-  constructor(@Inject(HEALTH_REDIS) private readonly redis: Redis) {}
-
-  async onModuleInit() {
-    // Redis being down at start is what /health reports, not a reason to stop; ioredis keeps reconnecting.
-    await this.redis.connect().catch(() => undefined);
-  }
-
-  onApplicationShutdown() {
-    this.redis.disconnect();
-  }
-}
+export class HealthModule {}

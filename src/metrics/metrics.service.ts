@@ -3,6 +3,12 @@ import type { Queue } from 'bullmq';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { withTimeout } from '../common/with-timeout.js';
 
+/** Rollouts by status, and the tenants of unfinished rollouts by status, read from the database on scrape. */
+export interface RolloutStatusCounts {
+  rollouts: Record<string, number>;
+  tenants: Record<string, number>;
+}
+
 const JOB_STATES = ['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized', 'waiting-children'] as const;
 
 /** The process's Prometheus metrics. Queues register themselves; their depth is read on scrape. */
@@ -12,6 +18,7 @@ export class MetricsService {
   readonly registry = new Registry();
   private readonly queues: Queue[] = [];
   private lastRetentionRun: () => Promise<Date | null> = async () => null;
+  private rolloutCounts: () => Promise<RolloutStatusCounts> = async () => ({ rollouts: {}, tenants: {} });
 
   readonly attempts = new Counter({
     name: 'bss_migration_attempts_total',
@@ -63,6 +70,29 @@ export class MetricsService {
         }
       },
     });
+    let rollouts: Promise<RolloutStatusCounts> | undefined;
+    // One database read per scrape serves both gauges.
+    const readRollouts = () => (rollouts ??= service.rolloutCounts().finally(() => setTimeout(() => (rollouts = undefined), 1000).unref()));
+    new Gauge({
+      name: 'bss_rollouts',
+      help: 'Rollouts by status',
+      labelNames: ['status'] as const,
+      registers: [this.registry],
+      async collect() {
+        const counts = await readRollouts().catch(() => undefined);
+        for (const status of ['running', 'paused', 'completed', 'cancelled']) this.set({ status }, counts?.rollouts[status] ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'bss_rollout_tenants',
+      help: 'Tenants of unfinished rollouts by status',
+      labelNames: ['status'] as const,
+      registers: [this.registry],
+      async collect() {
+        const counts = await readRollouts().catch(() => undefined);
+        for (const status of ['queued', 'running', 'success', 'failed', 'skipped']) this.set({ status }, counts?.tenants[status] ?? 0);
+      },
+    });
     new Gauge({
       name: 'bss_retention_last_run_timestamp_seconds',
       help: 'When the last retention purge finished (0 if none yet)',
@@ -76,6 +106,11 @@ export class MetricsService {
 
   watchQueue(queue: Queue): void {
     this.queues.push(queue);
+  }
+
+  /** Rollout state lives in the database, so every instance reports the same. */
+  readRolloutCountsFrom(reader: () => Promise<RolloutStatusCounts>): void {
+    this.rolloutCounts = reader;
   }
 
   /** Where the last retention run is kept (the database), so every instance reports the same. */

@@ -1,44 +1,26 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Job, Queue } from 'bullmq';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { whenRedisReady } from '../bullmq/when-redis-ready.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { MetricsService } from '../metrics/metrics.service.js';
-import { QueueWorkers } from '../queue/queue-workers.js';
-import { type OwnedQueue, openQueue, whenConnected } from '../queue/redis-connection.js';
-import { PurgeService } from './purge.service.js';
-import { PURGE_JOB, type PurgeProgress, RETENTION_QUEUE, RETENTION_SCHEDULER_ID } from './retention.queue.js';
-
-const KEEP_JOBS = { removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } };
+import { PURGE_JOB, PURGE_JOBS_KEPT, RETENTION_QUEUE, RETENTION_SCHEDULER_ID } from './retention.queue.js';
 
 /**
- * Schedules purges with a BullMQ job scheduler (one tick, one job, however many instances
- * run; upserting the same id follows a changed cron without duplicating it). The scheduler
- * only enqueues; in worker processes the retention worker runs the purge.
+ * Only enqueues: a BullMQ job scheduler, so one tick gives one purge however many instances
+ * run; upserting the same id follows a changed cron without adding a second schedule.
  */
 @Injectable()
-export class RetentionScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RetentionScheduler implements OnApplicationBootstrap {
   private readonly logger = new Logger(RetentionScheduler.name);
-  private readonly owned: OwnedQueue;
-  readonly queue: Queue;
 
   constructor(
+    @InjectQueue(RETENTION_QUEUE) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly workers: QueueWorkers,
-    private readonly purges: PurgeService,
-    metrics: MetricsService,
-  ) {
-    this.owned = openQueue(RETENTION_QUEUE, config, KEEP_JOBS, (message) => this.logger.warn(message));
-    this.queue = this.owned.queue;
-    metrics.watchQueue(this.queue);
-    metrics.readRetentionLastRunFrom(async () => (await purges.lastRun())?.finishedAt ?? null);
-  }
+  ) {}
 
   onApplicationBootstrap() {
-    if (this.config.role === 'api') return;
-    this.workers.start(RETENTION_QUEUE, (job: Job) =>
-      this.purges.purge('schedule', (deleted) => void job.updateProgress({ deleted } satisfies PurgeProgress).catch(() => undefined)),
-    );
-    whenConnected(this.owned.connection, () => this.schedule());
+    whenRedisReady(this.queue, () => this.schedule());
   }
 
   private async schedule() {
@@ -48,13 +30,9 @@ export class RetentionScheduler implements OnApplicationBootstrap, OnApplication
         await this.queue.removeJobScheduler(RETENTION_SCHEDULER_ID);
         return;
       }
-      await this.queue.upsertJobScheduler(RETENTION_SCHEDULER_ID, { pattern: cron, tz: 'UTC' }, { name: PURGE_JOB, opts: KEEP_JOBS });
+      await this.queue.upsertJobScheduler(RETENTION_SCHEDULER_ID, { pattern: cron, tz: 'UTC' }, { name: PURGE_JOB, opts: PURGE_JOBS_KEPT });
     } catch (error) {
       this.logger.warn(`could not schedule retention purges yet: ${(error as Error).message}`);
     }
-  }
-
-  onApplicationShutdown() {
-    return this.owned.close();
   }
 }

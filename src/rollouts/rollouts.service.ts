@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import { ConflictError, NotFoundError } from '../common/domain-errors.js';
 import { PG_POOL } from '../database/pg-pool.js';
+import type { RolloutStatusCounts } from '../metrics/metrics.service.js';
 import { decodeRolloutCursor, encodeRolloutCursor } from './rollout-cursor.js';
 import { DEFAULT_FAILURE_BUDGET, DEFAULT_MAX_PARALLEL, type FailureBudget, type WaveSpec, waveSizes } from './rollout-plan.js';
 import type { RolloutRow, RolloutStatus, RolloutTenantStatus, WaveRow } from './rollout.mapper.js';
@@ -73,6 +74,26 @@ export class RolloutsService {
       if (empty) await db.query(`UPDATE business_store_service.rollouts SET finished_at = clock_timestamp() WHERE rollout_id = $1`, [rolloutId]);
       return this.read(db, rolloutId);
     });
+  }
+
+  /** For the metrics: rollouts by status, and the tenants of unfinished rollouts by status. */
+  async statusCounts(): Promise<RolloutStatusCounts> {
+    const { rows } = await this.pool.query<{ status: string; n: number; queued: number; running: number; success: number; failed: number; skipped: number }>(
+      `SELECT status, count(*)::int AS n,
+              COALESCE(sum(queued) FILTER (WHERE finished_at IS NULL), 0)::int AS queued, COALESCE(sum(running) FILTER (WHERE finished_at IS NULL), 0)::int AS running,
+              COALESCE(sum(success) FILTER (WHERE finished_at IS NULL), 0)::int AS success, COALESCE(sum(failed) FILTER (WHERE finished_at IS NULL), 0)::int AS failed,
+              COALESCE(sum(skipped) FILTER (WHERE finished_at IS NULL), 0)::int AS skipped
+       FROM business_store_service.rollouts GROUP BY status`,
+    );
+    const keys = ['queued', 'running', 'success', 'failed', 'skipped'] as const;
+    const tenants = Object.fromEntries(keys.map((key) => [key, rows.reduce((sum, row) => sum + row[key], 0)]));
+    return { rollouts: Object.fromEntries(rows.map((r) => [r.status, r.n])), tenants };
+  }
+
+  /** The selector's first tenant (ascending tenant id), for a dry run before the first wave. */
+  async firstTenantBelow(targetVersion: number): Promise<string | undefined> {
+    const { rows } = await this.pool.query<{ tenant_id: string }>(`${SELECT_TENANTS_BELOW_SQL} LIMIT 1`, [targetVersion]);
+    return rows[0]?.tenant_id;
   }
 
   async find(rolloutId: string): Promise<Rollout> {

@@ -4,22 +4,27 @@ import type pg from 'pg';
 import { AuditService } from '../audit/audit.service.js';
 import { type MigrationRow, recordFromRow } from '../audit/migration-record.row.js';
 import type { SchemaMigration } from '../audit/schema-migration.entity.js';
-import { ConflictError } from '../common/domain-errors.js';
+import { ConflictError, NotFoundError } from '../common/domain-errors.js';
 import { PG_POOL } from '../database/pg-pool.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { ACCEPT_ATTEMPTS_SQL } from './attempts.sql.js';
+import { ACCEPT_ATTEMPTS_SQL, ATTEMPT_JOB_IDS_SQL } from './attempts.sql.js';
 
 export interface AttemptRequest {
   tenantSchemaId: string;
   appliedBy?: string | null;
   /** Chosen by the caller when it must be deterministic (a job recorded by the worker). */
   migrationId?: string;
+  /** The BullMQ job that is this attempt, when its id is not the migration id (a job added with plain BullMQ). */
+  jobId?: string;
 }
+
+/** A job added without migration_id: its own record (new, or found by a repeated delivery), or why none can be. */
+export type JobAttempt = { outcome: 'recorded'; record: SchemaMigration; isNew: boolean } | { outcome: 'refused'; message: string };
 
 export type Acceptance =
   | { outcome: 'accepted'; record: SchemaMigration }
   | { outcome: 'not-found'; message: string }
-  | { outcome: 'conflict'; message: string; existingId: string | null };
+  | { outcome: 'conflict'; message: string };
 
 type AcceptRow = Partial<MigrationRow> & {
   input_schema_id: string;
@@ -47,10 +52,33 @@ export class AttemptsService {
       ids,
       requests.map((r) => r.tenantSchemaId),
       requests.map((r) => r.appliedBy ?? null),
+      requests.map((r) => r.jobId ?? null),
     ]);
-    const judged = rows.map((row, i) => judge(row, ids[i]));
+    const judged = rows.map(judge);
     this.metrics.attempts.inc({ status: 'pending' }, judged.filter((a) => a.outcome === 'accepted').length);
     return judged;
+  }
+
+  /**
+   * Records the attempt of a job added with plain BullMQ, under the id derived from the job. A
+   * repeated delivery of that job finds its own record, whatever state it is in.
+   */
+  async recordForJob(request: Required<Pick<AttemptRequest, 'tenantSchemaId' | 'migrationId' | 'jobId'>> & AttemptRequest): Promise<JobAttempt> {
+    const [acceptance] = await this.accept([request]);
+    if (acceptance.outcome === 'accepted') return { outcome: 'recorded', record: acceptance.record, isNew: true };
+    try {
+      return { outcome: 'recorded', record: await this.audit.findById(request.migrationId), isNew: false };
+    } catch (error) {
+      if (error instanceof NotFoundError) return { outcome: 'refused', message: acceptance.message };
+      throw error;
+    }
+  }
+
+  /** The job ids of attempts whose job is not named by their migration id; the others are absent. */
+  async jobIdsOf(migrationIds: string[]): Promise<Map<string, string>> {
+    if (migrationIds.length === 0) return new Map();
+    const { rows } = await this.pool.query<{ migration_id: string; job_id: string }>(ATTEMPT_JOB_IDS_SQL, [migrationIds]);
+    return new Map(rows.map((r) => [r.migration_id, r.job_id]));
   }
 
   /** A new attempt for a failed record whose version is still unapplied. */
@@ -64,17 +92,13 @@ export class AttemptsService {
   }
 }
 
-function judge(row: AcceptRow, requestedId: string): Acceptance {
+function judge(row: AcceptRow): Acceptance {
   if (row.migration_id) return { outcome: 'accepted', record: recordFromRow(row as MigrationRow) };
   if (!row.schema_tenant_id) return { outcome: 'not-found', message: `tenant schema '${row.input_schema_id}' not found` };
   const what = `version ${row.version} of tenant '${row.schema_tenant_id}'`;
   if (row.applied_id) {
-    return { outcome: 'conflict', message: `${what} is already applied (migration '${row.applied_id}')`, existingId: row.applied_id };
-  }
-  if (row.pending_id === requestedId) {
-    // Recorded by an earlier delivery of the same job: the same attempt, not a new one.
-    return { outcome: 'conflict', message: `migration '${requestedId}' is already recorded`, existingId: requestedId };
+    return { outcome: 'conflict', message: `${what} is already applied (migration '${row.applied_id}')` };
   }
   const pending = row.pending_id ? ` (migration '${row.pending_id}')` : '';
-  return { outcome: 'conflict', message: `an attempt of ${what} is already pending${pending}`, existingId: row.pending_id };
+  return { outcome: 'conflict', message: `an attempt of ${what} is already pending${pending}` };
 }

@@ -1,11 +1,13 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Job } from 'bullmq';
 import type pg from 'pg';
 import { PG_POOL } from '../database/pg-pool.js';
-import { SchemaApplyProducer } from './schema-apply.producer.js';
+import { type EnqueuedRecord, SchemaApplyProducer } from './schema-apply.producer.js';
 
 /** Older than this, a pending record should have a job; younger ones may be mid-enqueue. */
 const GRACE_SECONDS = 5;
 const BATCH = 1000;
+const LIVE_STATES = new Set(['waiting', 'active', 'delayed', 'prioritized', 'waiting-children']);
 
 export interface ReconcileResult {
   checked: number;
@@ -13,10 +15,20 @@ export interface ReconcileResult {
   retried: number;
 }
 
+interface PendingRow {
+  migration_id: string;
+  tenant_schema_id: string;
+  tenant_id: string;
+  version_applied: number;
+  applied_by: string | null;
+  /** Set when the attempt's job is not named by its migration id (added with plain BullMQ). */
+  job_id: string | null;
+}
+
 /**
  * Finds pending records that no job will finish (a failed enqueue, Redis losing its data,
- * a removed job, a job that ran out of tries) and gives each a job again. Safe to repeat:
- * job ids are migration ids, and the apply re-checks the record under the tenant lock.
+ * a removed job, a job failed by BullMQ itself) and gives each a job again. Safe to repeat:
+ * the new job's id is the migration id, and the apply re-checks the record under the tenant lock.
  */
 @Injectable()
 export class ReconcilerService {
@@ -28,32 +40,55 @@ export class ReconcilerService {
   ) {}
 
   async run(): Promise<ReconcileResult> {
-    const { rows } = await this.pool.query<{ migration_id: string; tenant_schema_id: string; applied_by: string | null }>(
-      `SELECT migration_id, tenant_schema_id, applied_by
-       FROM business_store_service.schema_migrations
-       WHERE status = 'pending' AND created_at < now() - make_interval(secs => $1)
-       ORDER BY created_at
+    const { rows } = await this.pool.query<PendingRow>(
+      `SELECT m.migration_id, m.tenant_schema_id, m.tenant_id, m.version_applied, m.applied_by, j.job_id
+       FROM business_store_service.schema_migrations m
+       LEFT JOIN business_store_service.attempt_jobs j ON j.migration_id = m.migration_id
+       WHERE m.status = 'pending' AND m.created_at < now() - make_interval(secs => $1)
+       ORDER BY m.created_at
        LIMIT $2`,
       [GRACE_SECONDS, BATCH],
     );
-    const missing: typeof rows = [];
+    const missing: EnqueuedRecord[] = [];
     let retried = 0;
     for (const row of rows) {
-      const job = await this.producer.queue.getJob(row.migration_id);
-      const state = job ? await job.getState() : 'missing';
-      if (state === 'failed') {
-        await job!.retry('failed');
+      const found = await this.liveJob(row);
+      if (found === 'live') continue;
+      if (found) {
+        await found.retry('failed');
         retried++;
-      } else if (state === 'completed' || state === 'missing' || state === 'unknown') {
-        await job?.remove();
-        missing.push(row);
+        continue;
       }
+      missing.push({
+        migrationId: row.migration_id,
+        tenantSchemaId: row.tenant_schema_id,
+        tenantId: row.tenant_id,
+        versionApplied: row.version_applied,
+        appliedBy: row.applied_by,
+      });
     }
-    await this.producer.enqueue(
-      missing.map((r) => ({ migrationId: r.migration_id, tenantSchemaId: r.tenant_schema_id, appliedBy: r.applied_by })),
-    );
+    await this.producer.enqueue(missing);
     const result = { checked: rows.length, enqueued: missing.length, retried };
     if (missing.length || retried) this.logger.warn(`reconciled pending attempts: ${JSON.stringify(result)}`);
     return result;
+  }
+
+  /**
+   * 'live' if a job of the attempt will still run; a failed one to retry; or undefined when
+   * none will (gone, or completed while the record is pending), which is then removed so that
+   * the migration id is free for a new job.
+   */
+  private async liveJob(row: PendingRow): Promise<'live' | Job | undefined> {
+    // A plain BullMQ job first; the reconciler may since have given the attempt a job of its own.
+    const ids = row.job_id && row.job_id !== row.migration_id ? [row.job_id, row.migration_id] : [row.migration_id];
+    for (const id of ids) {
+      const job = await this.producer.queue.getJob(id);
+      const state = job ? await job.getState() : 'missing';
+      if (LIVE_STATES.has(state)) return 'live';
+      if (state === 'failed') return job;
+    }
+    const own = await this.producer.queue.getJob(row.migration_id);
+    await own?.remove();
+    return undefined;
   }
 }

@@ -1,7 +1,7 @@
+import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { AppModule } from '../../src/app.module.js';
 import { configureHttp } from '../../src/common/http-setup.js';
 import { loadConfig } from '../../src/config/app-config.js';
 
@@ -24,9 +24,15 @@ export interface TestApp {
 /** The real AppModule over HTTP, against the run's database and Redis; env overrides per test file. */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const config = loadConfig({ ...process.env, APP_ENV: 'test', API_TOKENS, LOG_LEVEL: 'silent', ...env });
+  // @bull-board/nestjs is CommonJS that require()s Nest's ES modules, which Jest refuses while
+  // they are being linked in the same import ("require() ES Module in a cycle"): so it is loaded
+  // on its own first, then the app. (Node itself loads the app in one piece.)
+  await import('@bull-board/nestjs');
+  const { AppModule } = await import('../../src/app.module.js');
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
   configureHttp(app);
   await app.init();
-  return { app, http: () => request(app.getHttpServer()), close: () => app.close() };
+  const server = app.getHttpServer() as Server;
+  return { app, http: () => request(server), close: () => app.close() };
 }
