@@ -35,7 +35,7 @@ interface Definition {
   tenant_id: string;
 }
 
-async function newDefinitions(pool: pg.Pool, n: number): Promise<Definition[]> {
+export async function newDefinitions(pool: pg.Pool, n: number): Promise<Definition[]> {
   const { rows } = await pool.query<Definition>(
     `INSERT INTO ${TS} (tenant_id, version, ddl, description)
      SELECT gen_random_uuid(), 1, $1, 'bench fan-out' FROM generate_series(1, $2)
@@ -46,7 +46,7 @@ async function newDefinitions(pool: pg.Pool, n: number): Promise<Definition[]> {
 }
 
 /** Through the service: bulk requests, then poll the database until every record has ended. */
-async function throughService(db: BenchDb, pool: pg.Pool, n: number, topology: Topology, tenantIds: string[]) {
+export async function throughService(db: BenchDb, pool: pg.Pool, n: number, topology: Topology, tenantIds: string[]) {
   const prefix = `bss_bench_fanout_${randomBytes(3).toString('hex')}`;
   const defs = await newDefinitions(pool, n);
   tenantIds.push(...defs.map((d) => d.tenant_id)); // their roles are dropped at the end
@@ -108,7 +108,7 @@ async function throughService(db: BenchDb, pool: pg.Pool, n: number, topology: T
  * what the service adds around the DDL (savepoint, tenant role created and granted, schema owned by
  * it, SET LOCAL ROLE): not part of the target, it shows how much of the gap is database work.
  */
-async function baseline(pool: pg.Pool, n: number, withRole: boolean, tenantIds: string[]) {
+export async function baseline(pool: pg.Pool, n: number, withRole: boolean, tenantIds: string[]) {
   const defs = await newDefinitions(pool, n);
   if (withRole) tenantIds.push(...defs.map((d) => d.tenant_id));
   const servers0 = serverCpuSeconds();
@@ -156,7 +156,7 @@ async function baseline(pool: pg.Pool, n: number, withRole: boolean, tenantIds: 
 }
 
 /** PostgreSQL's and Redis' CPU since `before`, per tenant: on 2 cores every process competes for the same CPU. */
-function serverCpuMsPerTenant(before: { postgres: number; redis: number }, n: number) {
+export function serverCpuMsPerTenant(before: { postgres: number; redis: number }, n: number) {
   const now = serverCpuSeconds();
   return {
     postgres_cpu_ms_per_tenant: round(((now.postgres - before.postgres) * 1000) / n),

@@ -3,10 +3,11 @@ import { loadavg } from 'node:os';
 import { fanout } from './fanout.js';
 import { history } from './history.js';
 import { purge } from './purge.js';
+import { rollout } from './rollout.js';
 import { machineInfo, ROOT, type Row } from './support.js';
 
-/** `npm run bench -- [fanout] [history] [purge]`: the named benchmarks, all by default. */
-const BENCHMARKS: Record<string, () => Promise<{ rows: Row[]; result: unknown }>> = { fanout, history, purge };
+/** `npm run bench -- [fanout] [history] [purge] [rollout]`: the named benchmarks, all by default. */
+const BENCHMARKS: Record<string, () => Promise<{ rows: Row[]; result: unknown }>> = { fanout, history, purge, rollout };
 
 function table(rows: Row[]): string {
   const header: Row = { benchmark: 'benchmark', service: 'service', baseline: 'baseline', ratio: 'ratio', target: 'target', ok: 'met' };

@@ -72,7 +72,7 @@ describe('the apply functions', () => {
   it('finish_attempt ends the record only if the DDL ran as the owner of the tenant schema', async () => {
     const schema = await insertTenantSchema(db);
     const record = await insertMigrationRecord(db, schema, { status: 'pending' });
-    const role = (await runtime.query('SELECT business_store_service.provision_tenant($1) AS role', [schema.tenant_id])).rows[0].role;
+    const role = (await db.query('SELECT business_store_service.provision_tenant($1) AS role', [schema.tenant_id])).rows[0].role;
     const finish = 'SELECT ended FROM business_store_service.finish_attempt($1, $2)';
 
     await expect(inTransaction('postgres', finish, [record.migration_id, 'done'])).rejects.toMatchObject({
@@ -86,7 +86,7 @@ describe('the apply functions', () => {
   it('finish_attempt refuses a record that is no longer pending, so nothing commits with it', async () => {
     const schema = await insertTenantSchema(db);
     const record = await insertMigrationRecord(db, schema, { status: 'failed' });
-    const role = (await runtime.query('SELECT business_store_service.provision_tenant($1) AS role', [schema.tenant_id])).rows[0].role;
+    const role = (await db.query('SELECT business_store_service.provision_tenant($1) AS role', [schema.tenant_id])).rows[0].role;
 
     await expect(inTransaction(role, 'SELECT ended FROM business_store_service.finish_attempt($1, $2)', [record.migration_id, 'done'])).rejects.toMatchObject({
       code: 'BSS02',
@@ -94,33 +94,45 @@ describe('the apply functions', () => {
     });
   });
 
-  it('provision_tenant makes only bss_tenant_* roles and tenant_* schemas, once, owned by the role, and lets the caller SET ROLE to it', async () => {
+  it('enter_tenant makes only bss_tenant_* roles and tenant_* schemas, once, and a membership that ends with the transaction', async () => {
     const tenantId = randomUUID();
     const hex = tenantId.replaceAll('-', '');
-    const provision = () => runtime.query<{ role: string }>('SELECT business_store_service.provision_tenant($1) AS role', [tenantId]);
-    const { role } = (await provision()).rows[0];
-    expect(role).toMatch(new RegExp(`^bss_tenant_${hex}_[0-9a-f]+$`));
-    expect((await provision()).rows[0].role).toBe(role);
+    const memberships = async () =>
+      Number((await db.query('SELECT count(*) FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid WHERE r.rolname LIKE $1', [`bss\\_tenant\\_${hex}%`])).rows[0].count);
+    const client = await runtime.connect();
+    let role: string;
+    try {
+      await client.query('BEGIN');
+      role = (await client.query<{ role: string }>('SELECT business_store_service.enter_tenant($1) AS role', [tenantId])).rows[0].role;
+      expect(role).toMatch(new RegExp(`^bss_tenant_${hex}_[0-9a-f]+$`));
+      await client.query(`SET LOCAL ROLE ${role}`);
+      expect((await client.query('SELECT current_user AS u')).rows[0].u).toBe(role);
+      await client.query('RESET ROLE');
+      await client.query('SELECT business_store_service.leave_tenant($1)', [tenantId]);
+      await expect(client.query(`SET LOCAL ROLE ${role}`)).rejects.toMatchObject({ code: '42501' });
+      await client.query('ROLLBACK');
+      await client.query('BEGIN');
+      expect((await client.query<{ role: string }>('SELECT business_store_service.enter_tenant($1) AS role', [tenantId])).rows[0].role).toBe(role);
+      await client.query('COMMIT');
+    } finally {
+      client.release();
+    }
+    // Committed without leave_tenant: the membership stays until the next leave (the apply always leaves).
+    expect(await memberships()).toBe(1);
+    await runtime.query('SELECT business_store_service.leave_tenant($1)', [tenantId]);
+    expect(await memberships()).toBe(0); // not even the provisioning role keeps one
     const { rows } = await db.query(
       `SELECT n.nspname, n.nspowner::regrole::text AS owner, r.rolcanlogin, r.rolinherit, r.rolsuper, r.rolcreaterole
        FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner WHERE n.nspname = $1`,
       [`tenant_${hex}`],
     );
     expect(rows).toEqual([{ nspname: `tenant_${hex}`, owner: role, rolcanlogin: false, rolinherit: false, rolsuper: false, rolcreaterole: false }]);
-    const client = await runtime.connect();
-    try {
-      await client.query(`SET ROLE ${role}`);
-      expect((await client.query('SELECT current_user AS u')).rows[0].u).toBe(role);
-      await client.query('RESET ROLE');
-    } finally {
-      client.release();
-    }
   });
 
-  it('provision_tenant refuses a tenant schema that someone else owns', async () => {
+  it('enter_tenant refuses a tenant schema that someone else owns', async () => {
     const tenantId = randomUUID();
     await db.query(`CREATE SCHEMA tenant_${tenantId.replaceAll('-', '')}`);
-    await expect(runtime.query('SELECT business_store_service.provision_tenant($1)', [tenantId])).rejects.toMatchObject({
+    await expect(runtime.query('SELECT business_store_service.enter_tenant($1)', [tenantId])).rejects.toMatchObject({
       code: '42501',
       message: expect.stringContaining('which is not a tenant role') as string,
     });

@@ -101,12 +101,22 @@ describe("what the runtime role's own connection cannot do", () => {
     expect(rows).toEqual([{ status: 'success', details: 'done', applied_by: null }]);
   });
 
-  it("may SET ROLE to a tenant's role (and only after provisioning made it a member)", async () => {
+  it("may SET ROLE to a tenant's role only inside an attempt's transaction, after enter_tenant", async () => {
     const schema = await insertTenantSchema(owner);
-    const { rows } = await runtime.query<{ role: string }>('SELECT business_store_service.provision_tenant($1) AS role', [schema.tenant_id]);
-    expect(await attempt(`SET ROLE ${rows[0].role}`)).toBe('succeeded');
-    // A member without ADMIN OPTION: it cannot hand the tenant's role to anyone.
-    expect(await attempt(`GRANT ${rows[0].role} TO bss_audit_purge`)).toBe('42501');
+    await owner.query('SELECT business_store_service.provision_tenant($1)', [schema.tenant_id]); // the role exists before
+    const client = await runtime.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ role: string }>('SELECT business_store_service.enter_tenant($1) AS role', [schema.tenant_id]);
+      await client.query(`SET LOCAL ROLE ${rows[0].role}`);
+      await client.query('RESET ROLE');
+      // A member without ADMIN OPTION: it cannot hand the tenant's role to anyone.
+      await expect(client.query(`GRANT ${rows[0].role} TO bss_audit_purge`)).rejects.toMatchObject({ code: '42501' });
+      await client.query('ROLLBACK');
+      expect(await attempt(`SET ROLE ${rows[0].role}`)).toBe('42501'); // the membership went with the transaction
+    } finally {
+      client.release();
+    }
   });
 
   it('deletes audit records only through the retention purge, which keeps pending records', async () => {

@@ -84,12 +84,21 @@ describe('database schema (against the seed design)', () => {
       ['checksum', 'character', 'NO', null],
       ['description', 'text', 'YES', null],
       ['created_at', 'timestamp with time zone', 'NO', 'CURRENT_TIMESTAMP'],
+      ['policy', 'text', 'NO', "'strict'::text"],
+      ['transactional', 'boolean', 'NO', 'true'],
+      ['warnings', 'jsonb', 'NO', "'[]'::jsonb"],
     ]);
     const { rows } = await db.query<{ def: string }>(
       `SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint
        WHERE conrelid = 'business_store_service.tenant_schemas'::regclass ORDER BY conname`,
     );
-    expect(rows.map((r) => r.def)).toEqual(['PRIMARY KEY (schema_id)', 'UNIQUE (tenant_id, version)', 'CHECK ((version > 0))']);
+    expect(rows.map((r) => r.def)).toEqual([
+      'PRIMARY KEY (schema_id)',
+      "CHECK ((policy = ANY (ARRAY['strict'::text, 'trusted'::text])))",
+      "CHECK ((transactional OR (policy = 'trusted'::text)))",
+      'UNIQUE (tenant_id, version)',
+      'CHECK ((version > 0))',
+    ]);
   });
 
   const arrange = async () => {
@@ -209,7 +218,17 @@ describe('migrations on a database of their own', () => {
         ).rows.map((r) => r.table_name);
       expect(await tables()).toEqual([]);
       await orm.migrator.up();
-      expect(await tables()).toEqual(['attempt_jobs', 'retention_runs', 'schema_migrations', 'tenant_schemas']);
+      expect(await tables()).toEqual([
+        'attempt_jobs',
+        'definition_progress',
+        'retention_runs',
+        'rollout_attempts',
+        'rollout_tenants',
+        'rollout_waves',
+        'rollouts',
+        'schema_migrations',
+        'tenant_schemas',
+      ]);
     } finally {
       await orm.close(true);
     }

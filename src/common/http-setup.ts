@@ -1,21 +1,25 @@
 import { type ArgumentMetadata, BadRequestException, type INestApplication, ValidationPipe } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { NextFunction, Request, Response } from 'express';
+import { json, type NextFunction, type Request, type Response } from 'express';
 import { setupOpenApi } from '../docs/openapi.js';
 import { httpMetrics } from '../metrics/http-metrics.middleware.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { findNul, nulMessage } from './nul-characters.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+export const MAX_ROLLOUT_BODY_BYTES = 8 * 1024 * 1024;
+const ROLLOUTS_ROUTE = '/v1/rollouts';
 
 /** Body-parser failures happen before Nest's filters, so they get Nest's error shape here. */
-function bodyErrorHandler(error: { type?: string; status?: number; message: string }, _req: Request, res: Response, next: NextFunction) {
+function bodyErrorHandler(error: { type?: string; status?: number; limit?: number; message: string }, _req: Request, res: Response, next: NextFunction) {
   if (!error.status || error.status >= 500) return next(error);
   const statusCode = error.status;
   const message =
     error.type === 'entity.too.large'
-      ? `request body exceeds ${MAX_BODY_BYTES} bytes (1 MiB)`
+      ? error.limit === MAX_ROLLOUT_BODY_BYTES
+        ? `request body exceeds ${MAX_ROLLOUT_BODY_BYTES} bytes (8 MiB)`
+        : `request body exceeds ${MAX_BODY_BYTES} bytes (1 MiB)`
       : error.type === 'entity.parse.failed'
         ? `request body is not valid JSON: ${error.message}`
         : error.message;
@@ -57,6 +61,8 @@ export const validationPipe = new AppValidationPipe({
 export function configureHttp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.use(httpMetrics(app.get(MetricsService)));
+  // A rollout may list 100,000 tenant ids (about 4 MB of JSON); every other body stays within 1 MiB.
+  express.use(ROLLOUTS_ROUTE, json({ limit: MAX_ROLLOUT_BODY_BYTES }));
   express.useBodyParser('json', { limit: MAX_BODY_BYTES });
   express.use(bodyErrorHandler);
   express.set('query parser', 'simple');

@@ -32,7 +32,7 @@ describe('parseApiTokens', () => {
   });
 
   it('rejects an empty scope between "+" separators', () => {
-    expect(() => parseApiTokens('bss:s3cret:read+')).toThrow("token 'bss' has an unknown scope (allowed: read, write, admin)");
+    expect(() => parseApiTokens('bss:s3cret:read+')).toThrow("token 'bss' has an unknown scope (allowed: read, write, admin, trusted)");
   });
 
   it('rejects an unknown scope, naming it and the token name but not the secret', () => {

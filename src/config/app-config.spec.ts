@@ -42,7 +42,7 @@ describe('loadConfig', () => {
       expect(config.developmentToken).toBe(true);
       expect(config.apiTokens).toHaveLength(1);
       expect(config.apiTokens[0].name).toBe('dev');
-      expect([...config.apiTokens[0].scopes].sort()).toEqual(['admin', 'read', 'write']);
+      expect([...config.apiTokens[0].scopes].sort()).toEqual(['admin', 'read', 'trusted', 'write']);
       expect(config.warnings.some((w) => w.includes('API_TOKENS'))).toBe(true);
     });
   });

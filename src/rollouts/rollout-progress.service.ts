@@ -4,6 +4,7 @@ import { PG_POOL } from '../database/pg-pool.js';
 import { budgetExceeded } from './rollout-plan.js';
 import { budgetOf, countsOf, type RolloutCounts, type RolloutRow, type RolloutStatus, type RolloutTenantStatus, type WaveRow } from './rollout.mapper.js';
 import {
+  ANY_ENDED_SQL,
   INSERT_ATTEMPTS_SQL,
   LINK_ATTEMPTS_SQL,
   LOCK_ROLLOUT_SQL,
@@ -66,6 +67,11 @@ interface TenantUpdate {
 @Injectable()
 export class RolloutProgressService {
   constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
+
+  /** Whether an attempt of a running tenant has ended since the last pass: then the rollout has work. */
+  async hasEnded(rolloutId: string): Promise<boolean> {
+    return (await this.pool.query<{ ended: boolean }>(ANY_ENDED_SQL, [rolloutId])).rows[0].ended;
+  }
 
   async pass(rolloutId: string): Promise<PassResult | undefined> {
     const client = await this.pool.connect();

@@ -146,3 +146,9 @@ WHERE rollout_id = $1`;
 export const REQUEUE_TENANTS_SQL = `
 UPDATE ${S}.rollout_tenants SET status = 'queued', details = 'rollout cancelled before its next version'
 WHERE rollout_id = $1 AND tenant_id = ANY($2::uuid[])`;
+
+/** Has an attempt of a running tenant ended (the pass has something to observe)? */
+export const ANY_ENDED_SQL = `
+SELECT EXISTS (
+  SELECT 1 FROM ${S}.rollout_tenants rt JOIN ${S}.schema_migrations m ON m.migration_id = rt.attempt_id
+  WHERE rt.rollout_id = $1 AND rt.status = 'running' AND m.status <> 'pending') AS ended`;

@@ -45,14 +45,15 @@ export function enterTenantSql(tenantId: string, schema: string, timeouts: { loc
     `SET LOCAL lock_timeout = ${Math.trunc(timeouts.lockTimeoutMs)}`,
     `SET LOCAL statement_timeout = ${Math.trunc(timeouts.statementTimeoutMs)}`,
     `SELECT pg_catalog.set_config('search_path', '${schema}, ${EXTENSION_SCHEMA}', true),
-            pg_catalog.set_config('role', business_store_service.provision_tenant('${tenantId}'), true)`,
+            pg_catalog.set_config('role', business_store_service.enter_tenant('${tenantId}'), true)`,
   ].join(';\n');
 }
 
 /**
  * After the DDL, in one round trip: the deferred constraints checked now, still as the tenant's
  * role (what COMMIT would raise, raised here, with the tenant's view of the failing key); who it
- * ran as; back to the service's role; the record's success (finish_attempt checks both); COMMIT;
+ * ran as; back to the service's role, which stops being a member of the tenant's role; the
+ * record's success (finish_attempt checks both); COMMIT;
  * and the tenant's lock released. With the deferred checks done, COMMIT itself can only fail for
  * reasons that are retried. If anything fails, the release does not run: the failure is recorded
  * under the lock first.
@@ -62,6 +63,7 @@ export function finishSql(migrationId: string, tenantId: string, details: string
     'SET CONSTRAINTS ALL IMMEDIATE',
     `SELECT pg_catalog.set_config('bss.ddl_role', current_user, true)`,
     'RESET ROLE',
+    `SELECT business_store_service.leave_tenant('${tenantId}')`,
     `SELECT ended, waiting FROM business_store_service.finish_attempt(${escapeLiteral(migrationId)}, ${escapeLiteral(details)})`,
     'COMMIT',
     `SELECT business_store_service.release_tenant('${tenantId}')`,

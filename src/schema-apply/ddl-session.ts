@@ -75,7 +75,7 @@ export class StrictSession implements DdlSession {
   async commit(migrationId: string, details: string): Promise<EndRow> {
     const results = (await this.client.query(finishSql(migrationId, this.tenantId, details, (v) => this.client.escapeLiteral(v)))) as unknown as pg.QueryResult[];
     this.holder.locked = undefined; // released by the same round trip, after COMMIT
-    return results[3].rows[0] as EndRow;
+    return results[4].rows[0] as EndRow;
   }
 
   async close(): Promise<void> {}

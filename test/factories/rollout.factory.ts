@@ -23,6 +23,7 @@ export interface RolloutJson {
   rollout_id: string;
   status: string;
   reason: string | null;
+  failure_budget: { max_failed: number } | { max_failed_percent: number };
   waves: { index: number; size: number; status: string }[];
   counts: { total: number; queued: number; running: number; success: number; failed: number; skipped: number };
   finished_at: string | null;
