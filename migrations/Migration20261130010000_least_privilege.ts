@@ -118,12 +118,12 @@ export class Migration20261130010000_least_privilege extends Migration {
         v_schema name := 'tenant_' || v_hex;
         v_role name;
       BEGIN
-        SELECT r.rolname INTO v_role
-        FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner
-        WHERE n.nspname = v_schema;
+        -- Plain catalog lookups, no pg_roles view: in a fan-out every CREATE SCHEMA or ROLE makes
+        -- PostgreSQL plan these queries again, and the view's join costs a lot to plan.
+        SELECT n.nspowner::regrole::text INTO v_role FROM pg_namespace n WHERE n.nspname = v_schema;
         IF v_role IS NULL THEN
           v_role := 'bss_tenant_' || v_hex || '_' || to_hex((SELECT d.oid FROM pg_database d WHERE d.datname = current_database())::bigint);
-          IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = v_role) THEN
+          IF to_regrole(v_role) IS NULL THEN
             EXECUTE format('CREATE ROLE %I NOLOGIN NOINHERIT', v_role);
           END IF;
           EXECUTE format('GRANT %I TO %I', v_role, current_user);
@@ -142,20 +142,20 @@ export class Migration20261130010000_least_privilege extends Migration {
       LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog AS $fn$
       DECLARE v_role name := business_store_service.provision_tenant(p_tenant_id);
       BEGIN
-        EXECUTE format('GRANT %I TO %I', v_role, session_user);
+        -- A superuser may SET ROLE to any role already.
+        IF NOT pg_has_role(session_user, v_role, 'MEMBER') THEN
+          EXECUTE format('GRANT %I TO %I', v_role, session_user);
+        END IF;
         RETURN v_role;
       END $fn$`);
     this.addSql(`
       CREATE FUNCTION business_store_service.leave_tenant(p_tenant_id uuid) RETURNS void
       LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog AS $fn$
-      DECLARE v_role name;
+      DECLARE v_owner oid;
       BEGIN
-        SELECT r.rolname INTO v_role FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner
-        WHERE n.nspname = 'tenant_' || replace(p_tenant_id::text, '-', '') AND r.rolname LIKE 'bss\\_tenant\\_%';
-        IF v_role IS NOT NULL AND EXISTS (SELECT 1 FROM pg_auth_members a JOIN pg_roles m ON m.oid = a.member
-                                          JOIN pg_roles r ON r.oid = a.roleid
-                                          WHERE r.rolname = v_role AND m.rolname = session_user) THEN
-          EXECUTE format('REVOKE %I FROM %I', v_role, session_user);
+        SELECT n.nspowner INTO v_owner FROM pg_namespace n WHERE n.nspname = 'tenant_' || replace(p_tenant_id::text, '-', '');
+        IF EXISTS (SELECT 1 FROM pg_auth_members a WHERE a.roleid = v_owner AND a.member = to_regrole(quote_ident(session_user))) THEN
+          EXECUTE format('REVOKE %s FROM %I', v_owner::regrole, session_user);
         END IF;
       END $fn$`);
     this.addSql(`ALTER FUNCTION business_store_service.enter_tenant(uuid) OWNER TO ${PROVISION_ROLE}`);

@@ -64,12 +64,11 @@ export class Migration20261130300000_trusted_sessions extends Migration {
     this.addSql(`
       CREATE FUNCTION ${S}.close_tenant_session(p_tenant_id uuid) RETURNS void
       LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog AS $fn$
-      DECLARE v_role name;
+      DECLARE v_role text;
       BEGIN
-        SELECT r.rolname INTO v_role FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner
-        WHERE n.nspname = 'tenant_' || replace(p_tenant_id::text, '-', '') AND r.rolname LIKE 'bss\\_tenant\\_%';
-        IF v_role IS NOT NULL THEN
-          EXECUTE format('ALTER ROLE %I NOLOGIN PASSWORD NULL', v_role);
+        SELECT n.nspowner::regrole::text INTO v_role FROM pg_namespace n WHERE n.nspname = 'tenant_' || replace(p_tenant_id::text, '-', '');
+        IF v_role LIKE 'bss\\_tenant\\_%' THEN
+          EXECUTE format('ALTER ROLE %s NOLOGIN PASSWORD NULL', v_role);
         END IF;
       END $fn$`);
     for (const fn of ['open_tenant_session(uuid, text)', 'close_tenant_session(uuid)']) {
@@ -108,7 +107,7 @@ export class Migration20261130300000_trusted_sessions extends Migration {
       BEGIN
         SELECT m.tenant_id, m.status INTO v_tenant, v_status FROM ${S}.schema_migrations m WHERE m.migration_id = p_migration_id;
         SELECT n.oid, n.nspowner INTO v_schema, v_owner FROM pg_namespace n WHERE n.nspname = 'tenant_' || replace(v_tenant::text, '-', '');
-        IF v_tenant IS NULL OR v_owner IS DISTINCT FROM (SELECT oid FROM pg_roles WHERE rolname = session_user) THEN
+        IF v_tenant IS NULL OR v_owner IS DISTINCT FROM to_regrole(quote_ident(session_user)) THEN
           RAISE EXCEPTION 'migration % is not an attempt of this session''s tenant', p_migration_id USING ERRCODE = 'BSS06';
         END IF;
         IF v_status <> 'pending' THEN
