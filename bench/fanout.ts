@@ -35,20 +35,20 @@ interface Definition {
   tenant_id: string;
 }
 
-export async function newDefinitions(pool: pg.Pool, n: number): Promise<Definition[]> {
+export async function newDefinitions(pool: pg.Pool, n: number, policy: 'strict' | 'trusted' = 'strict'): Promise<Definition[]> {
   const { rows } = await pool.query<Definition>(
-    `INSERT INTO ${TS} (tenant_id, version, ddl, description)
-     SELECT gen_random_uuid(), 1, $1, 'bench fan-out' FROM generate_series(1, $2)
+    `INSERT INTO ${TS} (tenant_id, version, ddl, description, policy)
+     SELECT gen_random_uuid(), 1, $1, 'bench fan-out', $3 FROM generate_series(1, $2)
      RETURNING schema_id, tenant_id`,
-    [STATEMENTS.join(';\n'), n],
+    [STATEMENTS.join(';\n'), n, policy],
   );
   return rows;
 }
 
 /** Through the service: bulk requests, then poll the database until every record has ended. */
-export async function throughService(db: BenchDb, pool: pg.Pool, n: number, topology: Topology, tenantIds: string[]) {
+export async function throughService(db: BenchDb, pool: pg.Pool, n: number, topology: Topology, tenantIds: string[], policy: 'strict' | 'trusted' = 'strict') {
   const prefix = `bss_bench_fanout_${randomBytes(3).toString('hex')}`;
-  const defs = await newDefinitions(pool, n);
+  const defs = await newDefinitions(pool, n, policy);
   tenantIds.push(...defs.map((d) => d.tenant_id)); // their roles are dropped at the end
   const appliedBy = `bench-fanout-${topology}-${prefix.slice(-6)}`;
   const service = await startService(db, prefix, topology);

@@ -4,10 +4,11 @@ import { fanout } from './fanout.js';
 import { history } from './history.js';
 import { purge } from './purge.js';
 import { rollout } from './rollout.js';
+import { trusted } from './trusted.js';
 import { machineInfo, ROOT, type Row } from './support.js';
 
-/** `npm run bench -- [fanout] [history] [purge] [rollout]`: the named benchmarks, all by default. */
-const BENCHMARKS: Record<string, () => Promise<{ rows: Row[]; result: unknown }>> = { fanout, history, purge, rollout };
+/** `npm run bench -- [fanout] [history] [purge] [rollout] [trusted]`: the named benchmarks, all by default. */
+const BENCHMARKS: Record<string, () => Promise<{ rows: Row[]; result: unknown }>> = { fanout, history, purge, rollout, trusted };
 
 function table(rows: Row[]): string {
   const header: Row = { benchmark: 'benchmark', service: 'service', baseline: 'baseline', ratio: 'ratio', target: 'target', ok: 'met' };

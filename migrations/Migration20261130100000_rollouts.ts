@@ -37,6 +37,8 @@ export class Migration20261130100000_rollouts extends Migration {
     // The list, newest first, by status or not.
     this.addSql(`CREATE INDEX rollouts_created_idx ON business_store_service.rollouts (created_at DESC, rollout_id DESC)`);
     this.addSql(`CREATE INDEX rollouts_status_created_idx ON business_store_service.rollouts (status, created_at DESC, rollout_id DESC)`);
+    // The unfinished ones: the sweep, and whether an attempt's end may concern a rollout at all.
+    this.addSql(`CREATE INDEX rollouts_unfinished_idx ON business_store_service.rollouts (created_at) WHERE finished_at IS NULL`);
 
     this.addSql(`
       CREATE TABLE business_store_service.rollout_waves (
