@@ -75,22 +75,18 @@ export class Migration20261130010000_least_privilege extends Migration {
       AS $$ SELECT pg_advisory_unlock(business_store_service.tenant_lock_key(p_tenant_id)) $$`);
 
     // Ends the attempt 'success' in the transaction of its DDL. It checks what the caller would
-    // check first: the DDL still ran as the tenant's role (the owner of the tenant's schema; the
-    // caller records current_user in bss.ddl_role before RESET ROLE), and the record was still
-    // pending. Its own SQLSTATEs tell the caller which.
+    // check first: the DDL still ran as the tenant's role (the caller notes enter_tenant's answer in bss.tenant_role,
+    // the caller notes current_user in bss.ddl_role before RESET ROLE; a strict definition can set
+    // neither), and the record was still pending. Its own SQLSTATEs tell the caller which.
     this.addSql(`
       CREATE FUNCTION business_store_service.finish_attempt(p_migration_id uuid, p_details text)
       RETURNS TABLE (ended integer, waiting text[])
       LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog AS $fn$
       DECLARE
         v_ran_as text := current_setting('bss.ddl_role', true);
-        v_tenant_role text;
+        v_tenant_role text := current_setting('bss.tenant_role', true);
       BEGIN
-        SELECT n.nspowner::regrole::text INTO v_tenant_role
-        FROM business_store_service.schema_migrations m
-        JOIN pg_namespace n ON n.nspname = 'tenant_' || replace(m.tenant_id::text, '-', '')
-        WHERE m.migration_id = p_migration_id;
-        IF v_ran_as IS DISTINCT FROM v_tenant_role THEN
+        IF v_ran_as IS NULL OR v_ran_as = '' OR v_ran_as IS DISTINCT FROM v_tenant_role THEN
           RAISE EXCEPTION 'the DDL ran as role %, not %', v_ran_as, v_tenant_role USING ERRCODE = 'BSS01';
         END IF;
         SELECT e.ended, e.waiting INTO ended, waiting
@@ -142,9 +138,12 @@ export class Migration20261130010000_least_privilege extends Migration {
       LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog AS $fn$
       DECLARE v_role name := business_store_service.provision_tenant(p_tenant_id);
       BEGIN
-        -- A superuser may SET ROLE to any role already.
-        IF NOT pg_has_role(session_user, v_role, 'MEMBER') THEN
+        -- A superuser may SET ROLE to any role already. bss.member_granted tells leave_tenant.
+        IF pg_has_role(session_user, v_role, 'MEMBER') THEN
+          PERFORM pg_catalog.set_config('bss.member_granted', 'off', true);
+        ELSE
           EXECUTE format('GRANT %I TO %I', v_role, session_user);
+          PERFORM pg_catalog.set_config('bss.member_granted', 'on', true);
         END IF;
         RETURN v_role;
       END $fn$`);
@@ -153,9 +152,11 @@ export class Migration20261130010000_least_privilege extends Migration {
       LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog AS $fn$
       DECLARE v_owner oid;
       BEGIN
-        SELECT n.nspowner INTO v_owner FROM pg_namespace n WHERE n.nspname = 'tenant_' || replace(p_tenant_id::text, '-', '');
-        IF EXISTS (SELECT 1 FROM pg_auth_members a WHERE a.roleid = v_owner AND a.member = to_regrole(quote_ident(session_user))) THEN
-          EXECUTE format('REVOKE %s FROM %I', v_owner::regrole, session_user);
+        IF current_setting('bss.member_granted', true) IS DISTINCT FROM 'off' THEN
+          SELECT n.nspowner INTO v_owner FROM pg_namespace n WHERE n.nspname = 'tenant_' || replace(p_tenant_id::text, '-', '');
+          IF EXISTS (SELECT 1 FROM pg_auth_members a WHERE a.roleid = v_owner AND a.member = to_regrole(quote_ident(session_user))) THEN
+            EXECUTE format('REVOKE %s FROM %I', v_owner::regrole, session_user);
+          END IF;
         END IF;
       END $fn$`);
     this.addSql(`ALTER FUNCTION business_store_service.enter_tenant(uuid) OWNER TO ${PROVISION_ROLE}`);

@@ -15,12 +15,12 @@ describe('the apply functions', () => {
   const statusOf = async (migrationId: string) =>
     (await db.query('SELECT status FROM business_store_service.schema_migrations WHERE migration_id = $1', [migrationId])).rows[0].status;
 
-  /** Runs `sql` as the runtime role in a transaction that is rolled back, with bss.ddl_role set as the apply sets it. */
-  const inTransaction = async (ranAs: string, sql: string, params: unknown[]) => {
+  /** Runs `sql` as the runtime role in a transaction that is rolled back, with bss.ddl_role and bss.tenant_role set as the apply sets them. */
+  const inTransaction = async (ranAs: string, sql: string, params: unknown[], tenantRole = ranAs) => {
     const client = await runtime.connect();
     try {
       await client.query('BEGIN');
-      await client.query(`SELECT pg_catalog.set_config('bss.ddl_role', $1, true)`, [ranAs]);
+      await client.query(`SELECT pg_catalog.set_config('bss.ddl_role', $1, true), pg_catalog.set_config('bss.tenant_role', $2, true)`, [ranAs, tenantRole]);
       return (await client.query(sql, params)).rows;
     } finally {
       await client.query('ROLLBACK');
@@ -75,7 +75,7 @@ describe('the apply functions', () => {
     const role = (await db.query('SELECT business_store_service.provision_tenant($1) AS role', [schema.tenant_id])).rows[0].role;
     const finish = 'SELECT ended FROM business_store_service.finish_attempt($1, $2)';
 
-    await expect(inTransaction('postgres', finish, [record.migration_id, 'done'])).rejects.toMatchObject({
+    await expect(inTransaction('postgres', finish, [record.migration_id, 'done'], role)).rejects.toMatchObject({
       code: 'BSS01',
       message: `the DDL ran as role postgres, not ${role}`,
     });

@@ -45,7 +45,7 @@ export function enterTenantSql(tenantId: string, schema: string, timeouts: { loc
     `SET LOCAL lock_timeout = ${Math.trunc(timeouts.lockTimeoutMs)}`,
     `SET LOCAL statement_timeout = ${Math.trunc(timeouts.statementTimeoutMs)}`,
     `SELECT pg_catalog.set_config('search_path', '${schema}, ${EXTENSION_SCHEMA}', true),
-            pg_catalog.set_config('role', business_store_service.enter_tenant('${tenantId}'), true)`,
+            pg_catalog.set_config('role', pg_catalog.set_config('bss.tenant_role', business_store_service.enter_tenant('${tenantId}'), true), true)`,
   ].join(';\n');
 }
 
