@@ -38,14 +38,16 @@ export class Migration20261130010000_least_privilege extends Migration {
       LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog
       AS $$ SELECT hashtextextended('bss:tenant:' || p_tenant_id::text, 0) $$`);
 
-    // Reads the attempt and tries its tenant's lock at SESSION level (outside any transaction);
-    // if taken, reads where the tenant's versions stand, in a statement of its own (a fresh
-    // snapshot that sees every attempt ended before the lock was granted). The caller releases
-    // the lock with release_tenant() once the attempt has ended or been set aside.
+    // Reads the attempt and tries its tenant's lock at SESSION level; if taken, reads where the
+    // tenant's versions stand, in a statement of its own (a fresh snapshot that sees every attempt
+    // ended before the lock was granted). With p_enter, inside the apply's transaction, a strict
+    // attempt that may run (pending, next in version order) also enters its tenant
+    // (enter_tenant), saving the apply a round trip; the caller rolls back if it then refuses it.
+    // The caller releases the lock with release_tenant() once the attempt has ended or been set aside.
     this.addSql(`
-      CREATE FUNCTION business_store_service.claim_attempt(p_migration_id uuid)
+      CREATE FUNCTION business_store_service.claim_attempt(p_migration_id uuid, p_enter boolean DEFAULT false)
       RETURNS TABLE (tenant_id uuid, tenant_schema_id uuid, version_applied integer, ddl text, policy text, transactional boolean,
-                     locked boolean, status text, current_version integer, previous_pending boolean)
+                     locked boolean, status text, current_version integer, previous_pending boolean, tenant_role name)
       LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog AS $fn$
       #variable_conflict use_column
       BEGIN
@@ -65,6 +67,9 @@ export class Migration20261130010000_least_privilege extends Migration {
           INTO current_version, previous_pending, status
           FROM business_store_service.schema_migrations p
           WHERE p.tenant_id = claim_attempt.tenant_id;
+          IF p_enter AND status = 'pending' AND current_version = claim_attempt.version_applied - 1 AND policy = 'strict' THEN
+            tenant_role := business_store_service.enter_tenant(tenant_id);
+          END IF;
         END IF;
         RETURN NEXT;
       END $fn$`);
@@ -194,7 +199,7 @@ export class Migration20261130010000_least_privilege extends Migration {
     this.addSql(`DROP FUNCTION business_store_service.provision_tenant(uuid)`);
     this.addSql(`DROP FUNCTION business_store_service.finish_attempt(uuid, text)`);
     this.addSql(`DROP FUNCTION business_store_service.release_tenant(uuid)`);
-    this.addSql(`DROP FUNCTION business_store_service.claim_attempt(uuid)`);
+    this.addSql(`DROP FUNCTION business_store_service.claim_attempt(uuid, boolean)`);
     this.addSql(`DROP FUNCTION business_store_service.tenant_lock_key(uuid)`);
     for (const sql of [BEGIN_ATTEMPT_V1, FINISH_ATTEMPT_V1, PREPARE_TENANT_V1]) this.addSql(sql);
     for (const fn of ['begin_attempt(uuid)', 'finish_attempt(uuid, text, text)', 'prepare_tenant(name, name)']) {

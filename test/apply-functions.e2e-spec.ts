@@ -51,6 +51,7 @@ describe('the apply functions', () => {
           status: 'pending',
           current_version: 1,
           previous_pending: false,
+          tenant_role: null, // entered only when asked, inside the apply's transaction
         },
       ]);
       // Outside any transaction, the lock stays: another session cannot claim the tenant.

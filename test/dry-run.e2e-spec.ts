@@ -48,7 +48,7 @@ describe('dry runs', () => {
     const v2 = await define(2, 'ALTER TABLE orders ALTER COLUMN total TYPE numeric(14,2); ALTER TABLE orders ADD COLUMN note text; CREATE INDEX orders_total_idx ON orders (total)');
     const res = await dryRun(v2).expect(200);
     expect(res.body).toMatchObject({ schema_id: v2, tenant_id: tenantId, version: 2, would: 'success' });
-    expect(res.body.details).toBe("Applied schema version 2. Changed the type of column 'total' in 'orders'. Added column 'note' to 'orders'. Created index 'orders_total_idx' on 'orders'.");
+    expect(res.body.details).toBe("Applied schema version 2. Changed type of column 'total' in 'orders'. Added column 'note' to 'orders'. Created index 'orders_total_idx' on 'orders'.");
     const [typeChange, addColumn, index] = res.body.statements as { ordinal: number; locks: { relation: string; mode: string }[]; rewrites: string[]; duration_ms: number }[];
     expect(typeChange.locks[0]).toEqual({ relation: 'orders', mode: 'ACCESS EXCLUSIVE' });
     expect(typeChange.rewrites).toEqual(['orders']);

@@ -26,7 +26,7 @@ const GRANTS = [
   `GRANT SELECT, INSERT ON ${S}.rollout_attempts TO %1$I`,
   // Non-transactional definitions: where each continues.
   `GRANT SELECT, INSERT, UPDATE ON ${S}.definition_progress TO %1$I`,
-  `GRANT EXECUTE ON FUNCTION ${S}.tenant_lock_key(uuid), ${S}.claim_attempt(uuid), ${S}.release_tenant(uuid),
+  `GRANT EXECUTE ON FUNCTION ${S}.tenant_lock_key(uuid), ${S}.claim_attempt(uuid, boolean), ${S}.release_tenant(uuid),
      ${S}.end_attempt(uuid, text, text), ${S}.finish_attempt(uuid, text), ${S}.enter_tenant(uuid), ${S}.leave_tenant(uuid),
      ${S}.purge_schema_migrations(timestamptz, integer), ${S}.purgeable_schema_migrations(timestamptz),
      ${S}.install_extension(text), ${S}.open_tenant_session(uuid, text), ${S}.close_tenant_session(uuid) TO %1$I`,

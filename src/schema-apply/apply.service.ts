@@ -9,7 +9,8 @@ import { type ApplyStep, isSqlError, judgeFault, MigrationRecordMissingError } f
 import { checkBeforeRunning } from './attempt-checks.js';
 import {
   ATTEMPT_READY_SQL,
-  CLAIM_ATTEMPT_SQL,
+  CLAIM_RESULT,
+  claimSql,
   EARLIER_SESSION_RUNNING,
   END_ATTEMPT_SQL,
   endAndReleaseSql,
@@ -34,6 +35,8 @@ interface ClaimedAttempt {
   status: MigrationStatus;
   current_version: number;
   previous_pending: boolean;
+  /** Set when the claim entered the tenant (a strict attempt that may run). */
+  tenant_role: string | null;
 }
 
 /**
@@ -54,34 +57,41 @@ export class ApplyService {
   async apply(migrationId: string, reporter: ApplyReporter, finalTry: boolean, tries = 1): Promise<ApplyOutcome> {
     const holder = new LockHolder(await this.pool.connect());
     try {
-      const claim = (await holder.client.query<ClaimedAttempt>(CLAIM_ATTEMPT_SQL, [migrationId])).rows[0];
+      const results = (await holder.client.query(claimSql(migrationId, this.config.apply, (v) => holder.client.escapeLiteral(v)))) as unknown as pg.QueryResult[];
+      const claim = results[CLAIM_RESULT].rows[0] as ClaimedAttempt | undefined;
+      if (claim?.locked) holder.locked = claim.tenant_id;
+      const checked = claim?.locked && claim.status === 'pending' ? await this.check(migrationId, claim) : undefined;
+      // The claim's transaction goes on only for a strict attempt that runs (it has entered the tenant).
+      if (checked?.kind !== 'run' || !claim?.tenant_role) await holder.rollback();
       if (!claim) throw new MigrationRecordMissingError(migrationId);
       if (!claim.locked) return { kind: 'wait', reason: `tenant ${claim.tenant_id} has another attempt running`, tenantId: claim.tenant_id };
-      holder.locked = claim.tenant_id;
-      if (claim.status !== 'pending') return { kind: 'already-ended', status: claim.status };
-      const checked = await checkBeforeRunning(
-        {
-          migrationId,
-          tenantId: claim.tenant_id,
-          tenantSchemaId: claim.tenant_schema_id,
-          version: claim.version_applied,
-          ddl: claim.ddl,
-          policy: claim.policy,
-          transactional: claim.transactional,
-          currentVersion: claim.current_version,
-          previousPending: claim.previous_pending,
-        },
-        this.config.trustedExtensions,
-      );
+      if (!checked) return { kind: 'already-ended', status: claim.status };
       if (checked.kind === 'wait') return { kind: 'wait', reason: checked.reason, tenantId: claim.tenant_id };
       if (checked.kind === 'refused') return await this.endFailed(holder, migrationId, checked.details);
-      return await this.run(holder, checked.run, reporter, { finalTry, tries });
+      return await this.run(holder, checked.run, reporter, { finalTry, tries }, claim.tenant_role ?? undefined);
     } catch (error) {
       if (!isSqlError(error) && !(error instanceof MigrationRecordMissingError)) holder.broken = true;
       throw error;
     } finally {
       await holder.close();
     }
+  }
+
+  private check(migrationId: string, claim: ClaimedAttempt) {
+    return checkBeforeRunning(
+      {
+        migrationId,
+        tenantId: claim.tenant_id,
+        tenantSchemaId: claim.tenant_schema_id,
+        version: claim.version_applied,
+        ddl: claim.ddl,
+        policy: claim.policy,
+        transactional: claim.transactional,
+        currentVersion: claim.current_version,
+        previousPending: claim.previous_pending,
+      },
+      this.config.trustedExtensions,
+    );
   }
 
   /** For a parked attempt: whether what it waited for is over (the lock is only probed, not kept). */
@@ -110,11 +120,15 @@ export class ApplyService {
     }
   }
 
-  /** Opens where the DDL runs (extensions first, for trusted), then the transactional or the stepwise path. */
-  private async run(holder: LockHolder, run: TenantRun, reporter: ApplyReporter, tries: Tries): Promise<ApplyOutcome> {
+  /**
+   * Opens where the DDL runs (for strict, the claim's transaction, which has entered the tenant as
+   * `enteredAs`; for trusted, the tenant's own session, extensions first), then the
+   * transactional or the stepwise path.
+   */
+  private async run(holder: LockHolder, run: TenantRun, reporter: ApplyReporter, tries: Tries, enteredAs?: string): Promise<ApplyOutcome> {
     let session: DdlSession | undefined;
     try {
-      const opened = await openDdlSession(holder, run, this.config.databaseUrl, run.transactional ? {} : this.stepwiseSettings());
+      const opened = await openDdlSession(holder, run, this.config.databaseUrl, { enteredAs, settings: run.transactional ? {} : this.stepwiseSettings() });
       if ('refused' in opened) return await this.endFailed(holder, run.migrationId, opened.refused);
       session = opened.session;
     } catch (error) {
@@ -138,11 +152,14 @@ export class ApplyService {
     const total = run.statements.length;
     let step: ApplyStep = { at: 'enter' };
     try {
-      await session.begin(this.config.apply);
+      // Sent with the first statement: it only sets the session up, so what fails there is the statement.
+      let prefix = await session.begin(this.config.apply);
       for (const statement of run.statements) {
         step = { at: 'statement', statement, total };
         // A trusted extension is the service's to install (done before): the statement is a no-op here.
-        if (statement.kind !== 'CreateExtensionStmt') await session.client.query(statement.text);
+        const sql = prefix + (statement.kind === 'CreateExtensionStmt' ? '' : statement.text);
+        prefix = '';
+        if (sql) await session.client.query(sql);
         reporter.log(`statement ${statement.ordinal} of ${total} applied: ${preview(statement)}`);
         reporter.progress({ applied: statement.ordinal, total });
       }

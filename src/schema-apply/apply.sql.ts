@@ -2,10 +2,25 @@
 import { EXTENSION_SCHEMA } from '../ddl/policy.js';
 
 /**
- * Outside any transaction: reads the attempt, tries the tenant's lock at session level and, if
- * taken, reads where the tenant's versions stand. See the least_privilege migration.
+ * The attempt's first round trip: its transaction opened with its timeouts, the tenant's lock
+ * tried at session level (it outlives a ROLLBACK), where the tenant's versions stand, and, for a
+ * strict attempt that may run, the tenant entered (its role and schema made on first use, the
+ * connection made a member of the role). The claim is the fourth result. See claim_attempt.
  */
-export const CLAIM_ATTEMPT_SQL = 'SELECT * FROM business_store_service.claim_attempt($1)';
+export function claimSql(migrationId: string, timeouts: { lockTimeoutMs: number; statementTimeoutMs: number }, escapeLiteral: (value: string) => string): string {
+  return [
+    'BEGIN',
+    `SET LOCAL lock_timeout = ${Math.trunc(timeouts.lockTimeoutMs)}`,
+    `SET LOCAL statement_timeout = ${Math.trunc(timeouts.statementTimeoutMs)}`,
+    `SELECT * FROM business_store_service.claim_attempt(${escapeLiteral(migrationId)}, true)`,
+  ].join(';\n');
+}
+export const CLAIM_RESULT = 3;
+
+/** The tenant's session inside a transaction that has entered it: unqualified names resolve in its schema, and it runs as its role. */
+export function tenantSessionSql(schema: string, role: string): string {
+  return `SELECT pg_catalog.set_config('search_path', '${schema}, ${EXTENSION_SCHEMA}', true), pg_catalog.set_config('bss.tenant_role', '${role}', true), pg_catalog.set_config('role', '${role}', true)`;
+}
 
 /** Waits for the tenant's lock (transaction level): giving up is quick and must not be skipped. */
 export const GIVE_UP_LOCK_SQL = `

@@ -12,6 +12,7 @@ import {
   INSTALL_EXTENSION_SQL,
   OPEN_TENANT_SESSION_SQL,
   RELEASE_TENANT_SQL,
+  tenantSessionSql,
 } from './apply.sql.js';
 
 export interface EndRow {
@@ -31,6 +32,11 @@ export class LockHolder {
 
   constructor(readonly client: pg.PoolClient) {}
 
+  /** Ends the claim's transaction when the attempt will not run in it. */
+  async rollback(): Promise<void> {
+    await this.client.query('ROLLBACK');
+  }
+
   async close(): Promise<void> {
     if (this.locked && !this.broken) {
       await this.client.query(RELEASE_TENANT_SQL, [this.locked]).catch(() => (this.broken = true));
@@ -45,7 +51,11 @@ export interface DdlSession {
   readonly client: pg.ClientBase;
   /** SQLSTATEs of the record's end refusing it, as opposed to the deferred checks or COMMIT failing. */
   readonly finishCodes: ReadonlySet<string>;
-  begin(timeouts: Timeouts): Promise<void>;
+  /**
+   * Opens the DDL's transaction and session; what it returns is sent ahead of the first
+   * statement, in its round trip (it cannot fail: only settings, or BEGIN).
+   */
+  begin(timeouts: Timeouts): Promise<string>;
   /** Deferred constraints, the record's success and COMMIT, in one round trip. */
   commit(migrationId: string, details: string): Promise<EndRow>;
   close(): Promise<void>;
@@ -58,18 +68,22 @@ export interface DdlSession {
 export class StrictSession implements DdlSession {
   readonly finishCodes = FINISH_SQLSTATES;
 
+  /** `enteredAs`: the claim's transaction has entered the tenant already, as this role. */
   constructor(
     private readonly holder: LockHolder,
     private readonly tenantId: string,
     private readonly schema: string,
+    private readonly enteredAs?: string,
   ) {}
 
   get client(): pg.ClientBase {
     return this.holder.client;
   }
 
-  async begin(timeouts: Timeouts): Promise<void> {
+  async begin(timeouts: Timeouts): Promise<string> {
+    if (this.enteredAs) return `${tenantSessionSql(this.schema, this.enteredAs)};\n`;
     await this.client.query(enterTenantSql(this.tenantId, this.schema, timeouts));
+    return '';
   }
 
   async commit(migrationId: string, details: string): Promise<EndRow> {
@@ -121,10 +135,8 @@ export class TrustedSession implements DdlSession {
     return session;
   }
 
-  async begin(timeouts: Timeouts): Promise<void> {
-    await this.client.query(
-      `BEGIN; SET LOCAL lock_timeout = ${Math.trunc(timeouts.lockTimeoutMs)}; SET LOCAL statement_timeout = ${Math.trunc(timeouts.statementTimeoutMs)}`,
-    );
+  async begin(timeouts: Timeouts): Promise<string> {
+    return `BEGIN; SET LOCAL lock_timeout = ${Math.trunc(timeouts.lockTimeoutMs)}; SET LOCAL statement_timeout = ${Math.trunc(timeouts.statementTimeoutMs)};\n`;
   }
 
   async commit(migrationId: string, details: string): Promise<EndRow> {
@@ -148,9 +160,9 @@ export async function openDdlSession(
   holder: LockHolder,
   run: Pick<TenantRun, 'tenantId' | 'schema' | 'policy' | 'statements'>,
   databaseUrl: string,
-  settings: Record<string, string | number> = {},
+  options: { settings?: Record<string, string | number>; enteredAs?: string } = {},
 ): Promise<{ session: DdlSession } | { refused: string }> {
-  if (run.policy === 'strict') return { session: new StrictSession(holder, run.tenantId, run.schema) };
+  if (run.policy === 'strict') return { session: new StrictSession(holder, run.tenantId, run.schema, options.enteredAs) };
   for (const statement of run.statements) {
     if (statement.kind !== 'CreateExtensionStmt') continue;
     const name = statement.node.extname!.toLowerCase();
@@ -161,5 +173,5 @@ export async function openDdlSession(
       };
     }
   }
-  return { session: await TrustedSession.open(holder, databaseUrl, run.tenantId, run.schema, settings) };
+  return { session: await TrustedSession.open(holder, databaseUrl, run.tenantId, run.schema, options.settings) };
 }

@@ -119,7 +119,9 @@ export class DryRunService {
     const planned: PlannedStatement[] = [];
     let largestRewrite: DryRunResult['largestRewrite'];
     try {
-      await session.begin(this.config.apply);
+      // A trusted session's BEGIN is sent on its own here: the dry run captures before the first statement.
+      const prefix = await session.begin(this.config.apply);
+      if (prefix) await session.client.query(prefix);
       let before = await this.capture(session.client, run.schema);
       for (const statement of run.statements) {
         const step: ApplyStep = { at: 'statement', statement, total: run.statements.length };
