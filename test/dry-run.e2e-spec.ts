@@ -45,15 +45,24 @@ describe('dry runs', () => {
 
   it('reports locks and rewrites per statement, strongest first, and leaves the catalog and data byte-identical', async () => {
     const before = await catalogOf(db, schema);
-    const v2 = await define(2, 'ALTER TABLE orders ALTER COLUMN total TYPE numeric(14,2); ALTER TABLE orders ADD COLUMN note text; CREATE INDEX orders_total_idx ON orders (total)');
+    // A new scale rewrites every row; a wider precision at the same scale PostgreSQL changes in place.
+    // A lock is listed with the statement that first took it: the index comes first to show its own.
+    const v2 = await define(
+      2,
+      'CREATE INDEX orders_total_idx ON orders (total); ALTER TABLE orders ALTER COLUMN total TYPE numeric(14,4); ALTER TABLE orders ADD COLUMN note text; ALTER TABLE orders ALTER COLUMN total TYPE numeric(18,4)',
+    );
     const res = await dryRun(v2).expect(200);
     expect(res.body).toMatchObject({ schema_id: v2, tenant_id: tenantId, version: 2, would: 'success' });
-    expect(res.body.details).toBe("Applied schema version 2. Changed type of column 'total' in 'orders'. Added column 'note' to 'orders'. Created index 'orders_total_idx' on 'orders'.");
-    const [typeChange, addColumn, index] = res.body.statements as { ordinal: number; locks: { relation: string; mode: string }[]; rewrites: string[]; duration_ms: number }[];
+    expect(res.body.details).toBe(
+      "Applied schema version 2. Created index 'orders_total_idx' on 'orders'. Changed type of column 'total' in 'orders'. Added column 'note' to 'orders'. Changed type of column 'total' in 'orders'.",
+    );
+    const [index, typeChange, addColumn, widening] = res.body.statements as { ordinal: number; locks: { relation: string; mode: string }[]; rewrites: string[]; duration_ms: number }[];
     expect(typeChange.locks[0]).toEqual({ relation: 'orders', mode: 'ACCESS EXCLUSIVE' });
     expect(typeChange.rewrites).toEqual(['orders']);
     expect(typeChange.duration_ms).toBeGreaterThan(0);
     expect(addColumn.rewrites).toEqual([]);
+    expect(addColumn.locks).not.toContainEqual({ relation: 'orders', mode: 'ACCESS EXCLUSIVE' });
+    expect(widening.rewrites).toEqual([]);
     expect(index.locks).toContainEqual({ relation: 'orders', mode: 'SHARE' });
     expect(index.rewrites).toEqual([]);
     expect(await catalogOf(db, schema)).toEqual(before);

@@ -95,8 +95,8 @@ describe('database schema (against the seed design)', () => {
     expect(rows.map((r) => r.def)).toEqual([
       'PRIMARY KEY (schema_id)',
       "CHECK ((policy = ANY (ARRAY['strict'::text, 'trusted'::text])))",
-      "CHECK ((transactional OR (policy = 'trusted'::text)))",
       'UNIQUE (tenant_id, version)',
+      "CHECK ((transactional OR (policy = 'trusted'::text)))",
       'CHECK ((version > 0))',
     ]);
   });

@@ -138,6 +138,7 @@ export class ApplyService {
     try {
       if (!run.transactional) {
         const outcome = await runStepwise({ holder, session: session as TrustedSession, run, reporter });
+        await session.close(); // the tenant's session ends before its lock is released
         if (outcome.kind === 'fault') return await this.onFault(holder, undefined, run, outcome.step, outcome.error, reporter, tries);
         return await this.endAndRelease(holder, run, 'success', run.details, run.statements.length);
       }
@@ -165,7 +166,6 @@ export class ApplyService {
       }
       step = { at: 'commit' };
       const finished = await session.commit(run.migrationId, run.details);
-      if (run.policy === 'trusted') await holder.client.query('SELECT business_store_service.release_tenant($1)', [run.tenantId]).then(() => (holder.locked = undefined));
       return { kind: 'ended', status: 'success', details: run.details, tenantId: run.tenantId, statements: total, waiting: finished.waiting };
     } catch (error) {
       // In the last round trip, the record's end refusing is told apart by its SQLSTATEs; anything
@@ -190,6 +190,7 @@ export class ApplyService {
     try {
       // Harmless when COMMIT itself failed and no transaction is open (PostgreSQL only warns).
       if (session) await session.client.query('ROLLBACK');
+      await session?.close(); // a tenant's own session ends before its lock is released
       if (step.at === 'finish' && error.code === NO_LONGER_PENDING) {
         const status = (await holder.client.query<{ status: MigrationStatus }>(RECORD_STATUS_SQL, [run.migrationId])).rows[0]?.status;
         return { kind: 'already-ended', status: status ?? 'failed' };

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { EXTENSION_SCHEMA } from '../ddl/policy.js';
 import type { TenantRun } from './apply.types.js';
@@ -14,6 +13,7 @@ import {
   RELEASE_TENANT_SQL,
   tenantSessionSql,
 } from './apply.sql.js';
+import { tenantSessionSecret } from './scram-verifier.js';
 
 export interface EndRow {
   ended: number;
@@ -58,6 +58,7 @@ export interface DdlSession {
   begin(timeouts: Timeouts): Promise<string>;
   /** Deferred constraints, the record's success and COMMIT, in one round trip. */
   commit(migrationId: string, details: string): Promise<EndRow>;
+  /** Ends where the DDL ran (idempotent); for a tenant's own session, before its lock is released. */
   close(): Promise<void>;
 }
 
@@ -115,8 +116,8 @@ export class TrustedSession implements DdlSession {
    * non-transactional definition its timeouts and a check that notices a vanished client).
    */
   static async open(holder: LockHolder, databaseUrl: string, tenantId: string, schema: string, settings: Record<string, string | number> = {}): Promise<TrustedSession> {
-    const secret = randomBytes(24).toString('hex');
-    const role = (await holder.client.query<{ role: string }>(OPEN_TENANT_SESSION_SQL, [tenantId, secret])).rows[0].role;
+    const { secret, verifier } = tenantSessionSecret();
+    const role = (await holder.client.query<{ role: string }>(OPEN_TENANT_SESSION_SQL, [tenantId, verifier])).rows[0].role;
     const url = new URL(databaseUrl);
     url.username = encodeURIComponent(role);
     url.password = secret;
@@ -144,8 +145,12 @@ export class TrustedSession implements DdlSession {
     return results[1].rows[0] as EndRow;
   }
 
-  /** Ends the tenant's connection and its LOGIN; the lock stays with the holder. */
+  private closed = false;
+
+  /** Ends the tenant's connection and its LOGIN (once); the lock stays with the holder. */
   async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     await this.client.end().catch(() => undefined);
     if (!this.holder.broken) await this.holder.client.query(CLOSE_TENANT_SESSION_SQL, [this.tenantId]).catch(() => (this.holder.broken = true));
   }

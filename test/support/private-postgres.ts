@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type pg from 'pg';
 
 const run = promisify(execFile);
 const BIN = '/usr/lib/postgresql/15/bin';
@@ -27,19 +28,26 @@ export class PrivatePostgres {
     readonly port: number,
   ) {}
 
-  static async create(): Promise<PrivatePostgres> {
+  /** `hostAuth`: how TCP connections authenticate (the Unix socket always trusts, for the test's own set-up). */
+  static async create(options: { hostAuth?: 'trust' | 'scram-sha-256' } = {}): Promise<PrivatePostgres> {
     const dir = await mkdtemp(join(tmpdir(), 'bss-pg-'));
     const { uid, gid } = await userIds('postgres');
     await chown(dir, uid, gid);
     await chmod(dir, 0o700);
-    await asPostgres(`${BIN}/initdb`, ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8'], dir);
+    const auth = ['--auth-local=trust', `--auth-host=${options.hostAuth ?? 'trust'}`];
+    await asPostgres(`${BIN}/initdb`, ['-D', join(dir, 'data'), ...auth, '-U', 'postgres', '--no-sync', '-E', 'UTF8'], dir);
     const pg = new PrivatePostgres(dir, await freePort());
     await pg.start();
     return pg;
   }
 
-  url(database: string, user = 'postgres'): string {
-    return `postgres://${user}@127.0.0.1:${this.port}/${database}`;
+  url(database: string, user = 'postgres', password?: string): string {
+    return `postgres://${user}${password ? `:${password}` : ''}@127.0.0.1:${this.port}/${database}`;
+  }
+
+  /** Over the Unix socket, which trusts. */
+  socketConfig(database: string, user = 'postgres'): pg.ClientConfig {
+    return { host: this.dir, port: this.port, database, user };
   }
 
   async start(): Promise<void> {

@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { migrate } from '../src/database/migrate.js';
+import { tenantSessionSecret } from '../src/schema-apply/scram-verifier.js';
+import { ended, tenantSchema } from './factories/api.factory.js';
+import { freePort, PrivatePostgres } from './support/private-postgres.js';
+import { API_TOKENS, bearer, TOKENS } from './support/test-app.js';
+import { startWorker, type WorkerProcess, workerReady } from './support/worker-process.js';
+
+const S = 'business_store_service';
+
+/**
+ * A trusted attempt's session logs in as the tenant's role with the secret of that attempt, under
+ * real password authentication (the shared server trusts every local connection, so only a
+ * cluster of the test's own, with scram-sha-256 on TCP, shows that the verifier is right).
+ */
+describe('the tenant session under SCRAM authentication', () => {
+  let server: PrivatePostgres;
+  let admin: pg.Client;
+  const runtime = { role: 'bss_scram_rt', password: randomUUID() };
+  const owner = { role: 'postgres', password: randomUUID() };
+
+  beforeAll(async () => {
+    server = await PrivatePostgres.create({ hostAuth: 'scram-sha-256' });
+    const socket = new pg.Client(server.socketConfig('postgres'));
+    await socket.connect();
+    await socket.query(`ALTER ROLE postgres PASSWORD '${owner.password}'`);
+    await socket.query(`CREATE ROLE ${runtime.role} LOGIN NOINHERIT PASSWORD '${runtime.password}'`);
+    await socket.end();
+    await migrate({ migrationUrl: server.url('bss', owner.role, owner.password), databaseUrl: server.url('bss', runtime.role, runtime.password) });
+    admin = new pg.Client(server.socketConfig('bss'));
+    await admin.connect();
+  }, 60_000);
+
+  afterAll(async () => {
+    await admin?.end();
+    await server?.destroy();
+  });
+
+  const login = async (role: string, password: string) => {
+    const client = new pg.Client({ connectionString: server.url('bss', encodeURIComponent(role), password) });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      return (await client.query<{ who: string }>('SELECT session_user AS who')).rows[0].who;
+    } catch (error) {
+      return `refused ${(error as { code?: string }).code}`;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  };
+
+  it('lets the tenant role in with the attempt secret only, and only until the session is closed', async () => {
+    const service = new pg.Client({ connectionString: server.url('bss', runtime.role, runtime.password) });
+    await service.connect();
+    try {
+      const tenantId = randomUUID();
+      await expect(service.query(`SELECT ${S}.open_tenant_session($1, $2)`, [tenantId, 'a-plain-secret-of-more-than-32-characters'])).rejects.toMatchObject({ code: '22023' });
+
+      const { secret, verifier } = tenantSessionSecret();
+      const role = (await service.query<{ role: string }>(`SELECT ${S}.open_tenant_session($1, $2) AS role`, [tenantId, verifier])).rows[0].role;
+      expect(role).toMatch(/^bss_tenant_[0-9a-f]{32}_[0-9a-f]+$/);
+      expect(await login(role, secret)).toBe(role);
+      expect(await login(role, tenantSessionSecret().secret)).toBe('refused 28P01');
+
+      await service.query(`SELECT ${S}.close_tenant_session($1)`, [tenantId]);
+      expect(await login(role, secret)).toMatch(/^refused 28(P01|000)$/);
+      const { rows } = await admin.query('SELECT rolcanlogin, rolpassword FROM pg_authid WHERE rolname = $1', [role]);
+      expect(rows).toEqual([{ rolcanlogin: false, rolpassword: null }]);
+    } finally {
+      await service.end();
+    }
+  });
+
+  it('applies a trusted version through the service, in a session whose user is the tenant role', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    let worker: WorkerProcess | undefined;
+    try {
+      worker = startWorker({
+        APP_ROLE: 'all',
+        PORT: String(port),
+        DATABASE_URL: server.url('bss', runtime.role, runtime.password),
+        API_TOKENS,
+        QUEUE_PREFIX: `${process.env.QUEUE_PREFIX}_scram`,
+      });
+      await workerReady(worker);
+      const tenantId = randomUUID();
+      const ddl = `CREATE TABLE logins (id int);\nDO $$ BEGIN EXECUTE format('COMMENT ON TABLE logins IS %L', session_user); END $$;`;
+      const defined = await fetch(`${base}/v1/tenant-schemas`, {
+        method: 'POST',
+        headers: { ...bearer(TOKENS.trusted), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ tenant_id: tenantId, version: 1, ddl, policy: 'trusted' }),
+      });
+      expect(defined.status).toBe(201);
+      const { schema_id } = (await defined.json()) as { schema_id: string };
+      const applied = await fetch(`${base}/v1/migrations`, {
+        method: 'POST',
+        headers: { ...bearer(TOKENS.writer), 'Content-Type': 'application/json' },
+        body: JSON.stringify({ tenant_schema_id: schema_id }),
+      });
+      expect(applied.status).toBe(202);
+      const { migration_id } = (await applied.json()) as { migration_id: string };
+      const pool = new pg.Pool(server.socketConfig('bss'));
+      try {
+        const record = await ended(pool, migration_id, 30_000);
+        expect({ status: record.status, details: record.details }).toEqual({ status: 'success', details: expect.stringMatching(/^Applied schema version 1\./) });
+      } finally {
+        await pool.end();
+      }
+      const { rows } = await admin.query<{ comment: string; owner: string; rolcanlogin: boolean }>(
+        `SELECT obj_description(c.oid, 'pg_class') AS comment, n.nspowner::regrole::text AS owner, r.rolcanlogin
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_roles r ON r.oid = n.nspowner
+         WHERE n.nspname = $1 AND c.relname = 'logins'`,
+        [tenantSchema(tenantId)],
+      );
+      expect(rows).toHaveLength(1);
+      expect(rows[0].comment).toBe(rows[0].owner);
+      expect(rows[0].owner).toMatch(/^bss_tenant_/);
+      expect(rows[0].rolcanlogin).toBe(false);
+    } finally {
+      worker?.child.kill('SIGKILL');
+      await worker?.exited;
+    }
+  }, 90_000);
+});
