@@ -60,14 +60,14 @@ export async function throughService(db: BenchDb, pool: pg.Pool, n: number, topo
       const items = defs.slice(i, i + BULK_MAX).map((d) => ({ tenant_schema_id: d.schema_id, applied_by: appliedBy }));
       const res = await request(service.port, 'POST', '/v1/migrations/bulk', { token: TOKENS.write, json: { items } });
       if (res.status !== 202) throw new Error(`bulk request: ${res.status} ${res.body.slice(0, 500)}`);
-      const refused = (JSON.parse(res.body).results as { status_code: number; message?: string }[]).filter((r) => r.status_code !== 202);
+      const refused = (JSON.parse(res.body) as { results: { status_code: number; message?: string }[] }).results.filter((r) => r.status_code !== 202);
       if (refused.length) throw new Error(`bulk request refused ${refused.length} items, e.g. ${JSON.stringify(refused[0])}`);
     }
     const requestMs = Date.now() - t0;
     let state = { ended: 0, failed: 0, last: new Date(0) };
     // The time comes from max(updated_at), so polling more often would only add load to PostgreSQL.
     await waitUntil(`${n} records to end`, 60_000 + n * 100, async () => {
-      const { rows } = await pool.query(
+      const { rows } = await pool.query<typeof state>(
         `SELECT count(*) FILTER (WHERE status <> 'pending')::int AS ended, count(*) FILTER (WHERE status = 'failed')::int AS failed,
                 max(updated_at) AS last
          FROM ${SM} WHERE applied_by = $1`,
@@ -77,7 +77,7 @@ export async function throughService(db: BenchDb, pool: pg.Pool, n: number, topo
       return state.ended >= n;
     }, 250);
     if (state.failed) {
-      const { rows } = await pool.query(`SELECT details FROM ${SM} WHERE applied_by = $1 AND status = 'failed' LIMIT 1`, [appliedBy]);
+      const { rows } = await pool.query<{ details: string | null }>(`SELECT details FROM ${SM} WHERE applied_by = $1 AND status = 'failed' LIMIT 1`, [appliedBy]);
       throw new Error(`${state.failed} of ${n} records failed, e.g. ${rows[0].details}`);
     }
     const seconds = (state.last.getTime() - t0) / 1000;
@@ -117,7 +117,7 @@ export async function baseline(pool: pg.Pool, n: number, withRole: boolean, tena
     const schema = `tenant_${tenant_id.replaceAll('-', '')}`;
     const client = await pool.connect();
     try {
-      const { rows } = await client.query(
+      const { rows } = await client.query<{ migration_id: string }>(
         `INSERT INTO ${SM} (tenant_schema_id, tenant_id, version_applied, status, applied_by)
          VALUES ($1, $2, 1, 'pending', 'bench-fanout-baseline') RETURNING migration_id`,
         [schema_id, tenant_id],

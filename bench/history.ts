@@ -98,7 +98,7 @@ export async function history(): Promise<{ rows: Row[]; result: unknown }> {
     const service = await startService(db, prefix, topology, { RETENTION_DAYS: '0' });
     const svc = await (async () => {
       const first = await request(service.port, 'GET', `/v1/tenants/${pick[0]}/migrations?limit=50`, { token: TOKENS.read });
-      const page = JSON.parse(first.body);
+      const page = JSON.parse(first.body) as { items?: unknown[]; next_cursor?: string | null };
       if (first.status !== 200 || page.items?.length !== 50 || !page.next_cursor) throw new Error(`unexpected page: ${first.status} ${first.body.slice(0, 300)}`);
       return measure(
         total,

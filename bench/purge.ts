@@ -54,7 +54,7 @@ async function seedSet(pool: pg.Pool, rows: number): Promise<string> {
 }
 
 async function remaining(pool: pg.Pool, tag: string): Promise<number> {
-  const { rows } = await pool.query(
+  const { rows } = await pool.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM ${SM} m JOIN ${TS} s ON s.schema_id = m.tenant_schema_id WHERE s.description = $1`,
     [tag],
   );
@@ -120,7 +120,7 @@ async function oneBatchSize(db: BenchDb, pool: pg.Pool, loadDefs: { schema_id: s
   const svc = await underLoad(db, loadDefs, async () => {
     const res = await request(service.port, 'POST', '/v1/retention/purge', { token: TOKENS.admin });
     if (res.status !== 200) throw new Error(`purge: ${res.status} ${res.body.slice(0, 300)}`);
-    return JSON.parse(res.body).deleted as number;
+    return (JSON.parse(res.body) as { deleted: number }).deleted;
   }).finally(async () => {
     await service.stop();
     await dropQueuePrefix(prefix);
@@ -133,7 +133,7 @@ async function oneBatchSize(db: BenchDb, pool: pg.Pool, loadDefs: { schema_id: s
   const base = await underLoad(db, loadDefs, async () => {
     let deleted = 0;
     for (let batch = batchSize; batch === batchSize; ) {
-      const { rows: r } = await pool.query('SELECT business_store_service.purge_schema_migrations($1, $2) AS n', [cutoff, batchSize]);
+      const { rows: r } = await pool.query<{ n: number }>('SELECT business_store_service.purge_schema_migrations($1, $2) AS n', [cutoff, batchSize]);
       batch = r[0].n;
       deleted += batch;
     }
@@ -156,7 +156,7 @@ export async function purge(): Promise<{ rows: Row[]; result: unknown }> {
   const pool = db.pool(2);
   try {
     console.log(`purge: ${rowsN} expired rows (+${KEPT} to keep) per set, batch sizes ${batchSizes.join(', ')}, database ${db.name}`);
-    const { rows: loadDefs } = await pool.query(
+    const { rows: loadDefs } = await pool.query<{ schema_id: string; tenant_id: string }>(
       `INSERT INTO ${TS} (tenant_id, version, ddl, description)
        SELECT gen_random_uuid(), 1, 'CREATE TABLE t (id int)', 'bench purge load' FROM generate_series(1, 100)
        RETURNING schema_id, tenant_id`,

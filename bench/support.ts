@@ -32,11 +32,12 @@ export function onCleanup(fn: () => Promise<void>): () => void {
   cleanups.add(fn);
   return () => cleanups.delete(fn);
 }
-process.once('SIGINT', async () => {
+async function cleanUpAndExit(): Promise<void> {
   console.error('\ninterrupted: cleaning up');
   for (const fn of [...cleanups].reverse()) await fn().catch(() => undefined);
   process.exit(130);
-});
+}
+process.once('SIGINT', () => void cleanUpAndExit());
 
 // ---- database -----------------------------------------------------------------------------------
 
@@ -86,11 +87,11 @@ export async function createBenchDb(): Promise<BenchDb> {
 }
 
 /** One statement on the `postgres` database (create/drop databases, roles). */
-export async function adminQuery(sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
+export async function adminQuery<R extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
   const client = new pg.Client({ connectionString: PG_URL });
   await client.connect();
   try {
-    return await client.query(sql, params);
+    return await client.query<R>(sql, params);
   } finally {
     await client.end();
   }
@@ -102,7 +103,7 @@ export async function dropTenantRoles(tenantIds: string[]): Promise<number> {
   const names = tenantIds.map((id) => `bss\\_tenant\\_${id.replaceAll('-', '')}%`);
   let dropped = 0;
   for (let i = 0; i < names.length; i += 500) {
-    const { rows } = await adminQuery('SELECT rolname FROM pg_roles WHERE rolname LIKE ANY($1)', [names.slice(i, i + 500)]);
+    const { rows } = await adminQuery<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE rolname LIKE ANY($1)', [names.slice(i, i + 500)]);
     if (rows.length) await adminQuery(`DROP ROLE ${rows.map((r) => r.rolname).join(', ')}`);
     dropped += rows.length;
   }
@@ -146,7 +147,7 @@ function procCpuTimes(pid: number | undefined): CpuTimes {
  */
 export function serverCpuSeconds(): { postgres: number; redis: number } {
   const total = { postgres: 0, redis: 0 };
-  let pids: string[] = [];
+  let pids: string[];
   try {
     pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
   } catch {
@@ -190,8 +191,8 @@ function spawnService(env: Record<string, string>): { child: ChildProcess; outpu
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   return { child, output: () => output };
 }
 
@@ -356,7 +357,7 @@ export function percentiles(values: ArrayLike<number>): Percentiles {
 export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 export async function machineInfo() {
-  const { rows } = await adminQuery(
+  const { rows } = await adminQuery<{ pg: string; shared_buffers: string; max_connections: string; synchronous_commit: string }>(
     `SELECT version() AS pg, current_setting('shared_buffers') AS shared_buffers,
             current_setting('max_connections') AS max_connections, current_setting('synchronous_commit') AS synchronous_commit`,
   );

@@ -13,7 +13,7 @@ describe('the apply functions', () => {
   });
 
   const statusOf = async (migrationId: string) =>
-    (await db.query('SELECT status FROM business_store_service.schema_migrations WHERE migration_id = $1', [migrationId])).rows[0].status;
+    (await db.query<{ status: string }>('SELECT status FROM business_store_service.schema_migrations WHERE migration_id = $1', [migrationId])).rows[0].status;
 
   /** Runs `sql` as the runtime role in a transaction that is rolled back, with bss.ddl_role and bss.tenant_role set as the apply sets them. */
   const inTransaction = async (ranAs: string, sql: string, params: unknown[], tenantRole = ranAs) => {
@@ -21,7 +21,7 @@ describe('the apply functions', () => {
     try {
       await client.query('BEGIN');
       await client.query(`SELECT pg_catalog.set_config('bss.ddl_role', $1, true), pg_catalog.set_config('bss.tenant_role', $2, true)`, [ranAs, tenantRole]);
-      return (await client.query(sql, params)).rows;
+      return (await client.query<Record<string, unknown>>(sql, params)).rows;
     } finally {
       await client.query('ROLLBACK');
       client.release();
@@ -73,7 +73,7 @@ describe('the apply functions', () => {
   it('finish_attempt ends the record only if the DDL ran as the owner of the tenant schema', async () => {
     const schema = await insertTenantSchema(db);
     const record = await insertMigrationRecord(db, schema, { status: 'pending' });
-    const role = (await db.query('SELECT business_store_service.provision_tenant($1) AS role', [schema.tenant_id])).rows[0].role;
+    const role = (await db.query<{ role: string }>('SELECT business_store_service.provision_tenant($1) AS role', [schema.tenant_id])).rows[0].role;
     const finish = 'SELECT ended FROM business_store_service.finish_attempt($1, $2)';
 
     await expect(inTransaction('postgres', finish, [record.migration_id, 'done'], role)).rejects.toMatchObject({
@@ -87,7 +87,7 @@ describe('the apply functions', () => {
   it('finish_attempt refuses a record that is no longer pending, so nothing commits with it', async () => {
     const schema = await insertTenantSchema(db);
     const record = await insertMigrationRecord(db, schema, { status: 'failed' });
-    const role = (await db.query('SELECT business_store_service.provision_tenant($1) AS role', [schema.tenant_id])).rows[0].role;
+    const role = (await db.query<{ role: string }>('SELECT business_store_service.provision_tenant($1) AS role', [schema.tenant_id])).rows[0].role;
 
     await expect(inTransaction(role, 'SELECT ended FROM business_store_service.finish_attempt($1, $2)', [record.migration_id, 'done'])).rejects.toMatchObject({
       code: 'BSS02',
@@ -99,7 +99,7 @@ describe('the apply functions', () => {
     const tenantId = randomUUID();
     const hex = tenantId.replaceAll('-', '');
     const memberships = async () =>
-      Number((await db.query('SELECT count(*) FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid WHERE r.rolname LIKE $1', [`bss\\_tenant\\_${hex}%`])).rows[0].count);
+      Number((await db.query<{ count: string }>('SELECT count(*) FROM pg_auth_members a JOIN pg_roles r ON r.oid = a.roleid WHERE r.rolname LIKE $1', [`bss\\_tenant\\_${hex}%`])).rows[0].count);
     const client = await runtime.connect();
     let role: string;
     try {
@@ -107,7 +107,7 @@ describe('the apply functions', () => {
       role = (await client.query<{ role: string }>('SELECT business_store_service.enter_tenant($1) AS role', [tenantId])).rows[0].role;
       expect(role).toMatch(new RegExp(`^bss_tenant_${hex}_[0-9a-f]+$`));
       await client.query(`SET LOCAL ROLE ${role}`);
-      expect((await client.query('SELECT current_user AS u')).rows[0].u).toBe(role);
+      expect((await client.query<{ u: string }>('SELECT current_user AS u')).rows[0].u).toBe(role);
       await client.query('RESET ROLE');
       await client.query('SELECT business_store_service.leave_tenant($1)', [tenantId]);
       await expect(client.query(`SET LOCAL ROLE ${role}`)).rejects.toMatchObject({ code: '42501' });

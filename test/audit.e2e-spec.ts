@@ -17,6 +17,12 @@ const RECORD_FIELDS = [
 ];
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
+/** A page of records, as far as these tests read it. */
+interface Page {
+  items: { migration_id: string; status: string }[];
+  next_cursor: string | null;
+}
+
 describe('audit log reads', () => {
   const suite = useTestApp();
   const { db } = suite;
@@ -32,7 +38,7 @@ describe('audit log reads', () => {
       created_at: '2024-03-15T12:28:00+02:00',
     });
     const res = await get(`/v1/migrations/${row.migration_id}`).expect(200);
-    expect(Object.keys(res.body)).toEqual(RECORD_FIELDS);
+    expect(Object.keys(res.body as object)).toEqual(RECORD_FIELDS);
     expect(res.body).toMatchObject({
       migration_id: row.migration_id,
       tenant_schema_id: schema.schema_id,
@@ -43,13 +49,13 @@ describe('audit log reads', () => {
       applied_by: 'user:admin@example.com',
       created_at: '2024-03-15T10:28:00.000Z',
     });
-    expect(res.body.updated_at).toMatch(ISO_UTC);
+    expect((res.body as { updated_at: string }).updated_at).toMatch(ISO_UTC);
   });
 
   it('answers 404 for an unknown record and 400 for a non-UUID id', async () => {
     const id = randomUUID();
-    expect((await get(`/v1/migrations/${id}`).expect(404)).body.message).toBe(`migration '${id}' not found`);
-    expect((await get('/v1/migrations/f1e2d3c4').expect(400)).body.message).toBe("migration_id must be a UUID, got 'f1e2d3c4'");
+    expect(((await get(`/v1/migrations/${id}`).expect(404)).body as { message: string }).message).toBe(`migration '${id}' not found`);
+    expect(((await get('/v1/migrations/f1e2d3c4').expect(400)).body as { message: string }).message).toBe("migration_id must be a UUID, got 'f1e2d3c4'");
   });
 
   describe('a tenant\'s history', () => {
@@ -66,7 +72,7 @@ describe('audit log reads', () => {
       rows.push(await insertMigrationRecord(db, v2, { status: 'failed', created_at: '2025-12-31T00:00:00Z' }));
       // Another tenant's record must never appear.
       await insertMigrationRecord(db, await insertTenantSchema(db), { created_at: '2026-01-01T00:00:00.123456Z' });
-      const { rows: ordered } = await db.query(
+      const { rows: ordered } = await db.query<{ migration_id: string }>(
         `SELECT migration_id FROM business_store_service.schema_migrations WHERE tenant_id = $1
          ORDER BY created_at DESC, migration_id DESC`,
         [tenantId],
@@ -96,19 +102,19 @@ describe('audit log reads', () => {
     });
 
     it('returns next_cursor null on the last page and defaults to 50', async () => {
-      const res = await get(`/v1/tenants/${tenantId}/migrations`).expect(200);
-      expect(res.body.next_cursor).toBeNull();
-      expect(res.body.items.map((i: { migration_id: string }) => i.migration_id)).toEqual(expected);
-      const exact = await get(`/v1/tenants/${tenantId}/migrations?limit=10`).expect(200);
-      expect(exact.body.next_cursor).toBeNull();
+      const res = (await get(`/v1/tenants/${tenantId}/migrations`).expect(200)).body as Page;
+      expect(res.next_cursor).toBeNull();
+      expect(res.items.map((i: { migration_id: string }) => i.migration_id)).toEqual(expected);
+      const exact = (await get(`/v1/tenants/${tenantId}/migrations?limit=10`).expect(200)).body as Page;
+      expect(exact.next_cursor).toBeNull();
     });
 
     it('filters by status, also across pages', async () => {
       const { seen } = await pageThrough('limit=2&status=failed');
-      const res = await get(`/v1/tenants/${tenantId}/migrations?status=failed&limit=500`).expect(200);
-      expect(res.body.items).toHaveLength(8);
-      expect(res.body.items.every((i: { status: string }) => i.status === 'failed')).toBe(true);
-      expect(seen).toEqual(res.body.items.map((i: { migration_id: string }) => i.migration_id));
+      const res = (await get(`/v1/tenants/${tenantId}/migrations?status=failed&limit=500`).expect(200)).body as Page;
+      expect(res.items).toHaveLength(8);
+      expect(res.items.every((i: { status: string }) => i.status === 'failed')).toBe(true);
+      expect(seen).toEqual(res.items.map((i: { migration_id: string }) => i.migration_id));
     });
 
     it('answers 400 for bad limit, status and cursor, naming the parameter', async () => {
@@ -124,7 +130,7 @@ describe('audit log reads', () => {
       ];
       for (const [query, message] of cases) {
         const res = await get(`/v1/tenants/${tenantId}/migrations?${query}`).expect(400);
-        expect([res.body.message].flat().join()).toContain(message);
+        expect([(res.body as { message: string | string[] }).message].flat().join()).toContain(message);
       }
     });
   });
@@ -133,11 +139,11 @@ describe('audit log reads', () => {
     const schema = await insertTenantSchema(db);
     const failed = await insertMigrationRecord(db, schema, { status: 'failed', created_at: '2026-02-01T00:00:00Z' });
     const success = await insertMigrationRecord(db, schema, { status: 'success', created_at: '2026-02-02T00:00:00Z' });
-    const all = await get(`/v1/tenant-schemas/${schema.schema_id}/migrations`).expect(200);
-    expect(all.body.items.map((i: { migration_id: string }) => i.migration_id)).toEqual([success.migration_id, failed.migration_id]);
-    expect(Object.keys(all.body.items[0])).toEqual(RECORD_FIELDS);
-    const onlyFailed = await get(`/v1/tenant-schemas/${schema.schema_id}/migrations?status=failed`).expect(200);
-    expect(onlyFailed.body.items.map((i: { migration_id: string }) => i.migration_id)).toEqual([failed.migration_id]);
+    const all = (await get(`/v1/tenant-schemas/${schema.schema_id}/migrations`).expect(200)).body as Page;
+    expect(all.items.map((i: { migration_id: string }) => i.migration_id)).toEqual([success.migration_id, failed.migration_id]);
+    expect(Object.keys(all.items[0])).toEqual(RECORD_FIELDS);
+    const onlyFailed = (await get(`/v1/tenant-schemas/${schema.schema_id}/migrations?status=failed`).expect(200)).body as Page;
+    expect(onlyFailed.items.map((i: { migration_id: string }) => i.migration_id)).toEqual([failed.migration_id]);
     const none = await get(`/v1/tenant-schemas/${(await insertTenantSchema(db)).schema_id}/migrations`).expect(200);
     expect(none.body).toEqual({ items: [] });
     await get(`/v1/tenant-schemas/${randomUUID()}/migrations`).expect(404);
@@ -158,11 +164,11 @@ describe('audit log reads', () => {
     const ok1 = await insertMigrationRecord(db, v1, { status: 'success' });
     expect((await get(`/v1/tenants/${tenantId}/schema-version`).expect(200)).body).toMatchObject({ current_version: 1, migration_id: ok1.migration_id });
     await insertMigrationRecord(db, v2, { status: 'pending' });
-    expect((await get(`/v1/tenants/${tenantId}/schema-version`).expect(200)).body.current_version).toBe(1);
+    expect(((await get(`/v1/tenants/${tenantId}/schema-version`).expect(200)).body as { current_version: number }).current_version).toBe(1);
     const ok2 = await insertMigrationRecord(db, v2, { status: 'success' });
     const res = await get(`/v1/tenants/${tenantId}/schema-version`).expect(200);
     expect(res.body).toMatchObject({ tenant_id: tenantId, current_version: 2, migration_id: ok2.migration_id });
-    expect(res.body.applied_at).toMatch(ISO_UTC);
+    expect((res.body as { applied_at: string }).applied_at).toMatch(ISO_UTC);
     await get('/v1/tenants/not-a-uuid/schema-version').expect(400);
   });
 });

@@ -31,7 +31,7 @@ describe('auth', () => {
       .set(bearer(TOKENS.reader))
       .send({ tenant_id: randomUUID(), version: 1, ddl: 'CREATE TABLE a (id int)' })
       .expect(403);
-    expect(res.body.message).toBe("token 'reader' lacks the 'write' scope");
+    expect((res.body as { message: string }).message).toBe("token 'reader' lacks the 'write' scope");
   });
 
   it('lets a write token write', async () => {

@@ -2,11 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { bearer, TOKENS } from './support/test-app.js';
 import { useTestApp } from './support/use-test-app.js';
 
+/** Nest's error body; `message` is a string or, from validation, a list of strings. */
+interface ErrorBody {
+  message: string | string[];
+}
+
 describe('bad input gets a 4xx that names the problem, and stores nothing', () => {
   const suite = useTestApp();
   const { db } = suite;
 
-  const count = async () => Number((await db.query('SELECT count(*) FROM business_store_service.tenant_schemas')).rows[0].count);
+  const count = async () => Number((await db.query<{ count: string }>('SELECT count(*) FROM business_store_service.tenant_schemas')).rows[0].count);
   const postRaw = (body: string, type = 'application/json') =>
     suite.t.http().post('/v1/tenant-schemas').set(bearer(TOKENS.writer)).set('Content-Type', type).send(body);
 
@@ -14,17 +19,17 @@ describe('bad input gets a 4xx that names the problem, and stores nothing', () =
     const before = await count();
     const res = await postRaw('{"tenant_id": ').expect(400);
     expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
-    expect(res.body.message).toMatch(/^request body is not valid JSON: /);
+    expect((res.body as ErrorBody).message).toMatch(/^request body is not valid JSON: /);
     expect(await count()).toBe(before);
   });
 
   it('answers 400 for a JSON body that is not an object', async () => {
     for (const body of ['null', '"text"', '42']) {
       const res = await postRaw(body).expect(400);
-      expect(res.body.message).toMatch(/^request body is not valid JSON/);
+      expect((res.body as ErrorBody).message).toMatch(/^request body is not valid JSON/);
     }
     const res = await postRaw('[]').expect(400);
-    expect([res.body.message].flat().join()).toContain('tenant_id must be a UUID');
+    expect([(res.body as ErrorBody).message].flat().join()).toContain('tenant_id must be a UUID');
   });
 
   it('answers 413 for a body over 1 MiB', async () => {
@@ -37,15 +42,15 @@ describe('bad input gets a 4xx that names the problem, and stores nothing', () =
 
   it('answers 400 naming the fields when the body is not JSON at all', async () => {
     const res = await postRaw('tenant_id=1', 'text/plain').expect(400);
-    expect([res.body.message].flat().join()).toContain('tenant_id must be a UUID');
+    expect([(res.body as ErrorBody).message].flat().join()).toContain('tenant_id must be a UUID');
   });
 
   it('answers 400 naming the field for a NUL character anywhere, and stores nothing', async () => {
     const counts = async () =>
-      (await db.query('SELECT (SELECT count(*) FROM business_store_service.tenant_schemas) AS s, (SELECT count(*) FROM business_store_service.schema_migrations) AS m')).rows[0];
+      (await db.query<{ s: string; m: string }>('SELECT (SELECT count(*) FROM business_store_service.tenant_schemas) AS s, (SELECT count(*) FROM business_store_service.schema_migrations) AS m')).rows[0];
     const tenantId = randomUUID();
     const stored = await suite.t.http().post('/v1/tenant-schemas').set(bearer(TOKENS.writer)).send({ tenant_id: tenantId, version: 1, ddl: 'CREATE TABLE t (id int)' }).expect(201);
-    const schemaId = stored.body.schema_id as string;
+    const schemaId = (stored.body as { schema_id: string }).schema_id;
     const before = await counts();
     const nul = 'a\u0000b';
     const cases: [string, string, object | undefined, string][] = [
@@ -78,7 +83,7 @@ describe('bad input gets a 4xx that names the problem, and stores nothing', () =
     ];
     for (const [path, name] of paths) {
       const res = await suite.t.http().get(path).set(bearer(TOKENS.reader)).expect(400);
-      expect(res.body.message).toMatch(new RegExp(`^${name} must be a UUID`));
+      expect((res.body as ErrorBody).message).toMatch(new RegExp(`^${name} must be a UUID`));
     }
   });
 

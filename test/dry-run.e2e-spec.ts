@@ -5,9 +5,16 @@ import { createRollout, defineFor, rolloutReaches } from './factories/rollout.fa
 import { bearer, TOKENS } from './support/test-app.js';
 import { useTestApp } from './support/use-test-app.js';
 
+/** A dry run's answer, as far as these tests read it. */
+interface DryRunPlan {
+  would: string;
+  details: string;
+  statements: { ordinal: number; locks: { relation: string; mode: string }[]; rewrites: string[]; duration_ms: number }[];
+}
+
 /** The tenant's catalog and data, to the byte: pg_class and pg_attribute of its schema, and row counts. */
 async function catalogOf(db: pg.Pool, schema: string) {
-  const q = async (sql: string) => (await db.query(sql, [schema])).rows;
+  const q = async (sql: string) => (await db.query<Record<string, unknown>>(sql, [schema])).rows;
   const classes = await q(
     `SELECT c.oid::int, c.relname, c.relkind, c.relfilenode::int, c.relnatts, c.relhasindex, c.relowner::regrole::text AS owner
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 ORDER BY c.relname`,
@@ -19,7 +26,7 @@ async function catalogOf(db: pg.Pool, schema: string) {
   );
   const rows: Record<string, string> = {};
   for (const { relname, relkind } of classes) {
-    if (relkind === 'r') rows[relname as string] = (await db.query(`SELECT count(*)::text AS n, md5(string_agg(t::text, ',' ORDER BY t::text)) AS digest FROM ${schema}.${relname as string} t`)).rows.map((r) => `${r.n}:${r.digest}`)[0];
+    if (relkind === 'r') rows[relname as string] = (await db.query<{ n: string; digest: string | null }>(`SELECT count(*)::text AS n, md5(string_agg(t::text, ',' ORDER BY t::text)) AS digest FROM ${schema}.${relname as string} t`)).rows.map((r) => `${r.n}:${r.digest}`)[0];
   }
   return { classes, attributes, rows };
 }
@@ -40,7 +47,7 @@ describe('dry runs', () => {
 
   const define = async (version: number, ddl: string) => {
     const res = await suite.t.http().post('/v1/tenant-schemas').set(bearer(TOKENS.writer)).send({ tenant_id: tenantId, version, ddl }).expect(201);
-    return res.body.schema_id as string;
+    return (res.body as { schema_id: string }).schema_id;
   };
 
   it('reports locks and rewrites per statement, strongest first, and leaves the catalog and data byte-identical', async () => {
@@ -53,10 +60,11 @@ describe('dry runs', () => {
     );
     const res = await dryRun(v2).expect(200);
     expect(res.body).toMatchObject({ schema_id: v2, tenant_id: tenantId, version: 2, would: 'success' });
-    expect(res.body.details).toBe(
+    const body = res.body as DryRunPlan;
+    expect(body.details).toBe(
       "Applied schema version 2. Created index 'orders_total_idx' on 'orders'. Changed type of column 'total' in 'orders'. Added column 'note' to 'orders'. Changed type of column 'total' in 'orders'.",
     );
-    const [index, typeChange, addColumn, widening] = res.body.statements as { ordinal: number; locks: { relation: string; mode: string }[]; rewrites: string[]; duration_ms: number }[];
+    const [index, typeChange, addColumn, widening] = body.statements;
     expect(typeChange.locks[0]).toEqual({ relation: 'orders', mode: 'ACCESS EXCLUSIVE' });
     expect(typeChange.rewrites).toEqual(['orders']);
     expect(typeChange.duration_ms).toBeGreaterThan(0);
@@ -73,7 +81,7 @@ describe('dry runs', () => {
   it('answers would: failed with the SQLSTATE and statement that a real attempt then records', async () => {
     const other = await defineVersions(suite.t, ['CREATE TABLE a (id int)', 'CREATE TABLE b (id int); ALTER TABLE missing ADD COLUMN x int']);
     expect((await ended(db, (await requestApply(suite.t, other.schemaIds[0])).migration_id)).status).toBe('success');
-    const plan = (await dryRun(other.schemaIds[1]).expect(200)).body;
+    const plan = (await dryRun(other.schemaIds[1]).expect(200)).body as DryRunPlan;
     expect(plan.would).toBe('failed');
     expect(plan.statements.map((s: { ordinal: number }) => s.ordinal)).toEqual([1, 2]);
     const record = await ended(db, (await requestApply(suite.t, other.schemaIds[1])).migration_id);
@@ -84,7 +92,7 @@ describe('dry runs', () => {
   it("names the missing version when the predecessor is not applied, and answers 409 while the tenant is busy", async () => {
     const lone = randomUUID();
     await defineFor(db, [lone], ['CREATE TABLE a (id int)', 'CREATE TABLE b (id int)']);
-    const v2 = (await db.query('SELECT schema_id FROM business_store_service.tenant_schemas WHERE tenant_id = $1 AND version = 2', [lone])).rows[0].schema_id as string;
+    const v2 = (await db.query<{ schema_id: string }>('SELECT schema_id FROM business_store_service.tenant_schemas WHERE tenant_id = $1 AND version = 2', [lone])).rows[0].schema_id;
     expect((await dryRun(v2).expect(200)).body).toMatchObject({
       would: 'failed',
       details: 'Version 2 applies only on top of version 1, which is neither applied nor pending (current version 0).',
@@ -94,7 +102,7 @@ describe('dry runs', () => {
     try {
       await holder.query('SELECT pg_advisory_lock(business_store_service.tenant_lock_key($1))', [lone]);
       const busy = await dryRun(v2).expect(409);
-      expect(busy.body.message).toBe(`tenant '${lone}' is busy with an attempt; dry-run again once it has ended`);
+      expect((busy.body as { message: string }).message).toBe(`tenant '${lone}' is busy with an attempt; dry-run again once it has ended`);
     } finally {
       await holder.query('SELECT pg_advisory_unlock_all()');
       holder.release();

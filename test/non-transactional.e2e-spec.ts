@@ -10,10 +10,10 @@ describe('non-transactional definitions', () => {
 
   const define = async (tenantId: string, version: number, ddl: string, transactional = false) => {
     const res = await suite.t.http().post('/v1/tenant-schemas').set(bearer(TOKENS.trusted)).send({ tenant_id: tenantId, version, ddl, policy: 'trusted', transactional }).expect(201);
-    return res.body.schema_id as string;
+    return (res.body as { schema_id: string }).schema_id;
   };
   const apply = async (schemaId: string) =>
-    (await suite.t.http().post('/v1/migrations').set(bearer(TOKENS.writer)).send({ tenant_schema_id: schemaId }).expect(202)).body.migration_id as string;
+    ((await suite.t.http().post('/v1/migrations').set(bearer(TOKENS.writer)).send({ tenant_schema_id: schemaId }).expect(202)).body as { migration_id: string }).migration_id;
 
   it('keeps the statements before a failure, says so, and a retry after the cause is removed continues at the failed statement', async () => {
     const tenantId = randomUUID();
@@ -31,17 +31,17 @@ describe('non-transactional definitions', () => {
     await db.query(`DROP TABLE ${schema}.blocker`);
     const retry = await suite.t.http().post(`/v1/migrations/${failed.migration_id}/retry`).set(bearer(TOKENS.writer)).send({}).expect(202);
     // Statement 1 is not run again: it would fail, first_step exists.
-    const done = await ended(db, retry.body.migration_id as string);
+    const done = await ended(db, (retry.body as { migration_id: string }).migration_id);
     expect(done).toMatchObject({ status: 'success', details: "Applied schema version 2. Created table 'first_step'. Created table 'blocker'. Created table 'last_step'." });
     expect(await tablesOf(db, tenantId)).toEqual(['base', 'blocker', 'first_step', 'last_step']);
     const version = await suite.t.http().get(`/v1/tenants/${tenantId}/schema-version`).set(bearer(TOKENS.reader)).expect(200);
-    expect(version.body.current_version).toBe(2);
+    expect((version.body as { current_version: number }).current_version).toBe(2);
   });
 
   it('adds an enum value and uses it in the same version, and builds an index concurrently on a table with rows', async () => {
     const tenantId = randomUUID();
     await define(tenantId, 1, "CREATE TYPE mood AS ENUM ('ok'); CREATE TABLE feelings (id int, mood mood); INSERT INTO feelings SELECT g, 'ok' FROM generate_series(1, 20000) g", true);
-    const v1 = await ended(db, await apply((await suite.t.http().get(`/v1/tenants/${tenantId}/tenant-schemas`).set(bearer(TOKENS.reader))).body.items[0].schema_id as string));
+    const v1 = await ended(db, await apply(((await suite.t.http().get(`/v1/tenants/${tenantId}/tenant-schemas`).set(bearer(TOKENS.reader))).body as { items: { schema_id: string }[] }).items[0].schema_id));
     expect(v1.status).toBe('success');
     const v2 = await ended(db, await apply(await define(tenantId, 2, "ALTER TYPE mood ADD VALUE 'great'; UPDATE feelings SET mood = 'great' WHERE id <= 5; CREATE INDEX CONCURRENTLY feelings_mood_idx ON feelings (mood)")));
     expect(v2.status).toBe('success');

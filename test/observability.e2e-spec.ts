@@ -13,6 +13,14 @@ const freePort = () =>
     });
   });
 
+/** The fields of the service's JSON log lines that these tests read. */
+interface LogLine {
+  migration_id?: string;
+  msg?: string;
+  req?: { id?: unknown; url?: string; headers: { authorization?: string } };
+  res?: { statusCode: number };
+}
+
 describe('GET /metrics', () => {
   const suite = useTestApp();
   const { db } = suite;
@@ -63,15 +71,15 @@ describe('structured logs of the running service', () => {
           .output()
           .split('\n')
           .filter((l) => l.startsWith('{'))
-          .map((l) => JSON.parse(l) as Record<string, any>);
-      const ended = await waitFor('the attempt to be logged', async () => lines().find((l) => l.migration_id === attempt.migration_id && /ended/.test(l.msg)));
+          .map((l) => JSON.parse(l) as LogLine);
+      const ended = await waitFor('the attempt to be logged', () => Promise.resolve(lines().find((l) => l.migration_id === attempt.migration_id && /ended/.test(l.msg ?? ''))));
       expect(ended).toMatchObject({ tenant_id: tenantId, job_id: attempt.migration_id, status: 'success' });
 
       const request = lines().find((l) => l.req?.id === 'req-observability-1' && l.req?.url === '/v1/migrations');
       expect(request).toBeDefined();
-      expect(request!.req.headers.authorization).toBe('[Redacted]');
-      expect(request!.res.statusCode).toBe(202);
-      expect(lines().filter((l) => l.req).every((l) => typeof l.req.id === 'string' && l.req.id.length > 0)).toBe(true);
+      expect(request!.req!.headers.authorization).toBe('[Redacted]');
+      expect(request!.res!.statusCode).toBe(202);
+      expect(lines().filter((l) => l.req).every((l) => typeof l.req?.id === 'string' && l.req.id.length > 0)).toBe(true);
       expect(service.output()).not.toContain(TOKENS.writer);
     } finally {
       service.child.kill('SIGTERM');

@@ -68,7 +68,7 @@ describe('a PostgreSQL restart during a fan-out', () => {
     });
     expect(res.status).toBe(202);
     const successes = async () =>
-      Number((await owner.query(`SELECT count(*) FROM business_store_service.schema_migrations WHERE status = 'success'`)).rows[0].count);
+      Number((await owner.query<{ count: string }>(`SELECT count(*) FROM business_store_service.schema_migrations WHERE status = 'success'`)).rows[0].count);
     await waitFor('a few attempts to land', async () => (await successes()) >= 4);
 
     await server.stop(); // mid-fan-out: in-flight attempts lose their connections
@@ -79,11 +79,11 @@ describe('a PostgreSQL restart during a fan-out', () => {
 
     await waitFor(
       'every attempt to end',
-      async () => Number((await owner.query(`SELECT count(*) FROM business_store_service.schema_migrations WHERE status = 'pending'`)).rows[0].count) === 0,
+      async () => Number((await owner.query<{ count: string }>(`SELECT count(*) FROM business_store_service.schema_migrations WHERE status = 'pending'`)).rows[0].count) === 0,
       90_000,
     );
     expect(service.child.exitCode).toBeNull();
-    const { rows } = await owner.query(
+    const { rows } = await owner.query<{ tenant_id: string; statuses: string[] }>(
       `SELECT s.tenant_id, array_agg(m.status) AS statuses
        FROM business_store_service.tenant_schemas s LEFT JOIN business_store_service.schema_migrations m ON m.tenant_schema_id = s.schema_id
        GROUP BY s.tenant_id`,
@@ -91,7 +91,7 @@ describe('a PostgreSQL restart during a fan-out', () => {
     expect(rows).toHaveLength(TENANTS);
     for (const row of rows) {
       expect(row.statuses).toEqual(['success']);
-      const applied = await owner.query(`SELECT count(*)::int AS n FROM ${tenantSchema(row.tenant_id)}.orders`);
+      const applied = await owner.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${tenantSchema(row.tenant_id)}.orders`);
       expect(applied.rows[0].n).toBe(1);
     }
   }, 150_000);

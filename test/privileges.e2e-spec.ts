@@ -56,7 +56,7 @@ describe("what the runtime role's own connection cannot do", () => {
         owner_member: false,
       },
     ]);
-    const { rows: updatable } = await owner.query(
+    const { rows: updatable } = await owner.query<{ column_name: string }>(
       `SELECT column_name FROM information_schema.column_privileges
        WHERE grantee = $1 AND table_schema = 'business_store_service' AND table_name = 'schema_migrations' AND privilege_type = 'UPDATE'
        ORDER BY 1`,
@@ -95,7 +95,7 @@ describe("what the runtime role's own connection cannot do", () => {
     ];
     const outcomes = [];
     for (const [what, sql, params] of cases) outcomes.push([what, await attempt(sql, params)]);
-    expect(outcomes).toEqual(cases.map(([what]) => [what, expect.stringMatching(/^(42501|23514)$/)]));
+    expect(outcomes).toEqual(cases.map(([what]) => [what, expect.stringMatching(/^(42501|23514)$/) as string]));
     // The ended record and the definition are unchanged, and still there.
     const { rows } = await owner.query(`SELECT status, details, applied_by FROM ${sm} WHERE migration_id = $1`, [ended.migration_id]);
     expect(rows).toEqual([{ status: 'success', details: 'done', applied_by: null }]);

@@ -71,7 +71,7 @@ describe('what an attempt records', () => {
     const record = await ended(db, migration_id, 20_000);
     expect(record.status).toBe('success');
     expect(await triesOf(migration_id)).toBe(2);
-    expect((await db.query(`SELECT count(*)::int AS n FROM ${tenantSchema(tenantId)}.once`)).rows[0].n).toBe(1);
+    expect((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${tenantSchema(tenantId)}.once`)).rows[0].n).toBe(1);
     const attempts = await db.query('SELECT status FROM business_store_service.schema_migrations WHERE tenant_schema_id = $1', [schemaIds[0]]);
     expect(attempts.rows).toEqual([{ status: 'success' }]);
   });

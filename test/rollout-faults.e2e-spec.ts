@@ -12,7 +12,7 @@ const done = (r: { finished_at: string | null }) => r.finished_at !== null;
 
 /** Per tenant and version: exactly one successful record, and no other attempt at all. */
 async function expectEachVersionOnce(db: ReturnType<typeof testPool>, tenants: string[]) {
-  const { rows } = await db.query(
+  const { rows } = await db.query<{ tenant_id: string; version_applied: number; attempts: number; successes: number }>(
     `SELECT tenant_id, version_applied, count(*)::int AS attempts, count(*) FILTER (WHERE status = 'success')::int AS successes
      FROM business_store_service.schema_migrations WHERE tenant_id = ANY($1) GROUP BY 1, 2`,
     [tenants],

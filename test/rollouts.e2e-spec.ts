@@ -10,6 +10,12 @@ const V2 = 'CREATE TABLE extra (id bigint); ALTER TABLE orders ADD COLUMN note t
 const V3 = 'CREATE INDEX orders_note_idx ON orders (note)';
 
 /** Contract §7 against the real service: waves, budget, parallelism, catch-up, cancel, counts. */
+/** A page of GET /v1/rollouts, as far as these tests read it. */
+interface RolloutPage {
+  items: { rollout_id: string; status: string }[];
+  next_cursor: string | null;
+}
+
 describe('rollouts', () => {
   const suite = useTestApp({ WORKER_CONCURRENCY: '6', RECONCILE_EVERY_MS: '1000' });
   const { db } = suite;
@@ -51,7 +57,7 @@ describe('rollouts', () => {
     ];
     for (const [body, message] of bad) {
       const res = await http().post('/v1/rollouts').set(bearer(TOKENS.writer)).send(body);
-      expect({ body, status: res.status, message: [res.body.message].flat().join('; ') }).toMatchObject({ status: 400, message: expect.stringContaining(message) as string });
+      expect({ body, status: res.status, message: [(res.body as { message: string | string[] }).message].flat().join('; ') }).toMatchObject({ status: 400, message: expect.stringContaining(message) as string });
     }
     await http().get(`/v1/rollouts/${randomUUID()}`).set(bearer(TOKENS.reader)).expect(404);
     await http().post(`/v1/rollouts/${randomUUID()}/pause`).set(bearer(TOKENS.writer)).expect(404);
@@ -105,7 +111,7 @@ describe('rollouts', () => {
     const settled = await rolloutReaches(suite.t, r.rollout_id, 'without running attempts', (x) => x.counts.running === 0);
     expect(settled.counts).toMatchObject({ failed: 1, queued: 5 });
     // Nothing started after the pause: every attempt was recorded before the rollout paused.
-    const pausedAt = new Date((await db.query('SELECT updated_at FROM business_store_service.rollouts WHERE rollout_id = $1', [r.rollout_id])).rows[0].updated_at as Date);
+    const pausedAt = new Date((await db.query<{ updated_at: Date }>('SELECT updated_at FROM business_store_service.rollouts WHERE rollout_id = $1', [r.rollout_id])).rows[0].updated_at);
     expect(Math.max(...(await attemptsOf(r.rollout_id)).map((a) => a.created_at.getTime()))).toBeLessThanOrEqual(pausedAt.getTime());
     const [failedTenant] = await rolloutTenants(suite.t, r.rollout_id, 'failed');
     expect(failedTenant).toMatchObject({ tenant_id: victim, current_version: 1 });
@@ -212,12 +218,13 @@ describe('rollouts', () => {
     expect(mine.every((t) => t.status === 'success' && t.current_version === 1)).toBe(true);
     const latest = await createRollout(suite.t, { target_version: 1, tenant_ids: [fleet[0]] });
     const page = await http().get('/v1/rollouts').query({ limit: '2' }).set(bearer(TOKENS.reader)).expect(200);
-    expect(page.body.items.map((x: { rollout_id: string }) => x.rollout_id)).toEqual([latest.rollout_id, r.rollout_id]);
-    expect(page.body.next_cursor).toEqual(expect.any(String));
-    const next = await http().get('/v1/rollouts').query({ limit: '2', cursor: page.body.next_cursor as string }).set(bearer(TOKENS.reader)).expect(200);
-    expect(next.body.items.map((x: { rollout_id: string }) => x.rollout_id)).not.toContain(r.rollout_id);
+    const firstPage = page.body as RolloutPage;
+    expect(firstPage.items.map((x: { rollout_id: string }) => x.rollout_id)).toEqual([latest.rollout_id, r.rollout_id]);
+    expect(firstPage.next_cursor).toEqual(expect.any(String));
+    const next = await http().get('/v1/rollouts').query({ limit: '2', cursor: firstPage.next_cursor as string }).set(bearer(TOKENS.reader)).expect(200);
+    expect((next.body as RolloutPage).items.map((x: { rollout_id: string }) => x.rollout_id)).not.toContain(r.rollout_id);
     expect((await rolloutReaches(suite.t, latest.rollout_id, 'completed', done)).counts).toMatchObject({ skipped: 1 });
     const completedOnly = await http().get('/v1/rollouts').query({ status: 'paused' }).set(bearer(TOKENS.reader)).expect(200);
-    expect(completedOnly.body.items.every((x: { status: string }) => x.status === 'paused')).toBe(true);
+    expect((completedOnly.body as RolloutPage).items.every((x: { status: string }) => x.status === 'paused')).toBe(true);
   }, 180_000);
 });

@@ -7,11 +7,15 @@ import { testPool } from './support/db.js';
 import { bearer, createTestApp, type TestApp, TOKENS } from './support/test-app.js';
 import { useTestApp } from './support/use-test-app.js';
 
+/** A bulk apply's answer, as far as these tests read it. */
+interface BulkApplied {
+  results: { migration_id: string }[];
+}
 
 /** What hostile DDL must never change: objects outside the tenant, roles and extensions. */
 async function snapshot(db: pg.Pool, victimSchema: string) {
   const schemas = ['public', 'business_store_service', victimSchema];
-  const q = async (sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows;
+  const q = async (sql: string, params: unknown[] = []) => (await db.query<Record<string, unknown>>(sql, params)).rows;
   return {
     namespaces: await q(`SELECT nspname, nspowner::regrole::text AS owner, nspacl::text AS acl FROM pg_namespace WHERE nspname = ANY($1) ORDER BY 1`, [schemas]),
     relations: await q(
@@ -68,22 +72,23 @@ describe('tenant DDL stays inside its tenant', () => {
       .set(bearer(TOKENS.writer))
       .send({ tenant_id: attacker, version: 2, ddl: substitute(ddl, tenantSchema(attacker)) });
     expect(res.status).toBe(400);
-    expect(res.body.message).toMatch(/^ddl statement \d+ of \d+ \(.+\) is not allowed: /);
-    expect(res.body.message).toMatch(rule);
+    const { message } = res.body as { message: string };
+    expect(message).toMatch(/^ddl statement \d+ of \d+ \(.+\) is not allowed: /);
+    expect(message).toMatch(rule);
   });
 
   it('refuses each hostile definition again at apply time when it was stored by other means', async () => {
-    const items = [];
+    const items: { tenant_schema_id: string }[] = [];
     for (const { ddl } of HOSTILE) {
       const tenantId = randomUUID();
-      const { rows } = await db.query(
+      const { rows } = await db.query<{ schema_id: string }>(
         `INSERT INTO business_store_service.tenant_schemas (tenant_id, version, ddl) VALUES ($1, 1, $2) RETURNING schema_id`,
         [tenantId, substitute(ddl, tenantSchema(tenantId))],
       );
       items.push({ tenant_schema_id: rows[0].schema_id });
     }
     const res = await t.http().post('/v1/migrations/bulk').set(bearer(TOKENS.writer)).send({ items }).expect(202);
-    for (const r of res.body.results) {
+    for (const r of (res.body as BulkApplied).results) {
       const record = await ended(db, r.migration_id, 60_000);
       expect(record.status).toBe('failed');
       expect(record.details).toMatch(/^Refused before running anything: ddl statement \d+ of \d+ /);
@@ -93,7 +98,7 @@ describe('tenant DDL stays inside its tenant', () => {
   it('runs DDL as a tenant role that gets 42501 everywhere outside its schema', async () => {
     const client = await db.connect();
     try {
-      const role = (await client.query('SELECT nspowner::regrole::text AS role FROM pg_namespace WHERE nspname = $1', [tenantSchema(attacker)])).rows[0].role as string;
+      const role = (await client.query<{ role: string }>('SELECT nspowner::regrole::text AS role FROM pg_namespace WHERE nspname = $1', [tenantSchema(attacker)])).rows[0].role;
       expect(role).toMatch(/^bss_tenant_[0-9a-f]{32}_[0-9a-f]+$/);
       await client.query(`BEGIN; SET LOCAL ROLE ${role}`);
       const outside = [
@@ -129,10 +134,10 @@ describe('tenant DDL stays inside its tenant', () => {
       .set(bearer(TOKENS.writer))
       .send({ tenant_id: attacker, version: 2, ddl: "INSERT INTO mine VALUES (length(current_setting('data_directory')))" })
       .expect(201);
-    const record = await ended(db, (await requestApply(t, res.body.schema_id)).migration_id);
+    const record = await ended(db, (await requestApply(t, (res.body as { schema_id: string }).schema_id)).migration_id);
     expect(record.status).toBe('failed');
     expect(record.details).toMatch(/^Failed at statement 1 of 1 \(SQLSTATE 42501\): /);
-    expect((await db.query(`SELECT count(*)::int AS n FROM ${tenantSchema(attacker)}.mine`)).rows[0].n).toBe(0);
+    expect((await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${tenantSchema(attacker)}.mine`)).rows[0].n).toBe(0);
   });
 
   it('leaves public, business_store_service, another tenant, pg_roles and pg_extension exactly as before', async () => {
@@ -165,12 +170,12 @@ describe('legitimate DDL from real applications', () => {
       .set(bearer(TOKENS.writer))
       .send({ items: schemaIds.map((id) => ({ tenant_schema_id: id })) })
       .expect(202);
-    for (const r of res.body.results) {
+    for (const r of (res.body as BulkApplied).results) {
       const record = await ended(db, r.migration_id, 30_000);
-      expect({ status: record.status, details: record.details }).toMatchObject({ status: 'success', details: expect.stringMatching(/^Applied schema version \d+\. /) });
+      expect({ status: record.status, details: record.details }).toMatchObject({ status: 'success', details: expect.stringMatching(/^Applied schema version \d+\. /) as unknown });
     }
     const version = await suite.t.http().get(`/v1/tenants/${tenantId}/schema-version`).set(bearer(TOKENS.reader)).expect(200);
-    expect(version.body.current_version).toBe(versions.length);
+    expect((version.body as { current_version: number }).current_version).toBe(versions.length);
     expect((await tablesOf(db, tenantId)).length).toBeGreaterThan(0);
   }, 60_000);
 });

@@ -10,6 +10,17 @@ import { waitFor } from './support/wait-for.js';
 const SEED_V3 = `CREATE TABLE payments (id uuid PRIMARY KEY, amount numeric NOT NULL);
 ALTER TABLE invoices ADD COLUMN due_date date;`;
 
+/** One item of a bulk apply's answer, as far as these tests read it. */
+interface BulkItemResult {
+  status_code: number;
+  migration_id: string;
+}
+
+/** A bulk apply's answer. */
+interface BulkApplied {
+  results: BulkItemResult[];
+}
+
 describe('applying tenant schema versions', () => {
   const db = testPool();
   const connection = { url: process.env.REDIS_URL! };
@@ -41,7 +52,7 @@ describe('applying tenant schema versions', () => {
       details: "Applied schema version 3. Created table 'payments'. Added column 'due_date' to 'invoices'.",
     });
     expect(await tablesOf(db, tenantId)).toEqual(['invoices', 'payments']);
-    const { rows } = await db.query(
+    const { rows } = await db.query<{ column_name: string }>(
       `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'invoices' ORDER BY ordinal_position`,
       [tenantSchema(tenantId)],
     );
@@ -91,11 +102,11 @@ describe('applying tenant schema versions', () => {
     expect((await ended(db, (await requestApply(t, schemaIds[0])).migration_id)).status).toBe('success');
     // One request, 3 before 2: both are pending when 3's job runs, so 3 waits for 2.
     const res = await post('/v1/migrations/bulk', { items: [{ tenant_schema_id: schemaIds[2] }, { tenant_schema_id: schemaIds[1] }] }).expect(202);
-    const [third, second] = res.body.results;
+    const [third, second] = (res.body as BulkApplied).results;
     const [r3, r2] = [await ended(db, third.migration_id), await ended(db, second.migration_id)];
     expect([r2.status, r3.status]).toEqual(['success', 'success']);
     expect(r2.updated_at.getTime()).toBeLessThan(r3.updated_at.getTime());
-    const { rows } = await db.query(
+    const { rows } = await db.query<{ column_name: string }>(
       `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'a' ORDER BY ordinal_position`,
       [tenantSchema(tenantId)],
     );
@@ -116,10 +127,10 @@ describe('applying tenant schema versions', () => {
     const { tenantId, schemaIds } = await defineVersions(t, ['CREATE TABLE a (id int)']);
     const first = await requestApply(t, schemaIds[0]);
     const pendingOrApplied = await post('/v1/migrations', { tenant_schema_id: schemaIds[0] }).expect(409);
-    expect(pendingOrApplied.body.message).toMatch(new RegExp(`version 1 of tenant '${tenantId}' is already (pending|applied)`));
+    expect((pendingOrApplied.body as { message: string }).message).toMatch(new RegExp(`version 1 of tenant '${tenantId}' is already (pending|applied)`));
     await ended(db, first.migration_id);
     const applied = await post('/v1/migrations', { tenant_schema_id: schemaIds[0] }).expect(409);
-    expect(applied.body.message).toBe(`version 1 of tenant '${tenantId}' is already applied (migration '${first.migration_id}')`);
+    expect((applied.body as { message: string }).message).toBe(`version 1 of tenant '${tenantId}' is already applied (migration '${first.migration_id}')`);
     await post('/v1/migrations', { tenant_schema_id: 'nope' }).expect(400);
     await post('/v1/migrations', { tenant_schema_id: schemaIds[0], applied_by: 'x'.repeat(256) }).expect(400);
     await post('/v1/migrations', { tenant_schema_id: schemaIds[0], extra: 1 }).expect(400);
@@ -138,14 +149,15 @@ describe('applying tenant schema versions', () => {
     await db.query(`UPDATE ${tenantSchema(tenantId)}.readings SET n = 1`);
     const retry = await post(`/v1/migrations/${failed.migration_id}/retry`).expect(202);
     expect(retry.body).toMatchObject({ status: 'pending', tenant_schema_id: schemaIds[1], applied_by: 'bss' });
-    expect(retry.body.migration_id).not.toBe(failed.migration_id);
-    expect((await ended(db, retry.body.migration_id)).status).toBe('success');
+    const retried = retry.body as { migration_id: string };
+    expect(retried.migration_id).not.toBe(failed.migration_id);
+    expect((await ended(db, retried.migration_id)).status).toBe('success');
     const again = await post(`/v1/migrations/${failed.migration_id}/retry`).expect(409);
-    expect(again.body.message).toContain('is already applied');
-    await post(`/v1/migrations/${retry.body.migration_id}/retry`).expect(409);
+    expect((again.body as { message: string }).message).toContain('is already applied');
+    await post(`/v1/migrations/${retried.migration_id}/retry`).expect(409);
     await post(`/v1/migrations/${randomUUID()}/retry`).expect(404);
     await post('/v1/migrations/abc/retry').expect(400);
-    const history = await db.query('SELECT status FROM business_store_service.schema_migrations WHERE tenant_schema_id = $1 ORDER BY created_at', [schemaIds[1]]);
+    const history = await db.query<{ status: string }>('SELECT status FROM business_store_service.schema_migrations WHERE tenant_schema_id = $1 ORDER BY created_at', [schemaIds[1]]);
     expect(history.rows.map((r) => r.status)).toEqual(['failed', 'success']);
   });
 
@@ -163,15 +175,16 @@ describe('applying tenant schema versions', () => {
         { tenant_schema_id: b.schemaIds[0] },
       ],
     }).expect(202);
-    expect(res.body.results).toEqual([
-      { tenant_schema_id: a.schemaIds[0], status_code: 202, migration_id: expect.any(String) },
+    const { results } = res.body as BulkApplied;
+    expect(results).toEqual([
+      { tenant_schema_id: a.schemaIds[0], status_code: 202, migration_id: expect.any(String) as unknown },
       { tenant_schema_id: 'not-a-uuid', status_code: 400, message: 'tenant_schema_id must be a UUID' },
       { tenant_schema_id: unknown, status_code: 404, message: `tenant schema '${unknown}' not found` },
       { tenant_schema_id: a.schemaIds[0], status_code: 409, message: `an attempt of version 1 of tenant '${a.tenantId}' is already pending` },
       { tenant_schema_id: b.schemaIds[0], status_code: 400, message: 'colour is not an allowed field' },
-      { tenant_schema_id: b.schemaIds[0], status_code: 202, migration_id: expect.any(String) },
+      { tenant_schema_id: b.schemaIds[0], status_code: 202, migration_id: expect.any(String) as unknown },
     ]);
-    for (const r of res.body.results.filter((r: { status_code: number }) => r.status_code === 202)) {
+    for (const r of results.filter((r: { status_code: number }) => r.status_code === 202)) {
       expect((await ended(db, r.migration_id)).status).toBe('success');
     }
     expect((await db.query('SELECT applied_by FROM business_store_service.schema_migrations WHERE tenant_schema_id = $1', [a.schemaIds[0]])).rows).toEqual([
@@ -180,7 +193,7 @@ describe('applying tenant schema versions', () => {
     await post('/v1/migrations/bulk', { items: [] }).expect(400);
     await post('/v1/migrations/bulk', { items: 'x' }).expect(400);
     const tooMany = await post('/v1/migrations/bulk', { items: Array.from({ length: 1001 }, () => ({ tenant_schema_id: unknown })) }).expect(400);
-    expect([tooMany.body.message].flat().join()).toContain('items must hold at most 1000 items');
+    expect([(tooMany.body as { message: string | string[] }).message].flat().join()).toContain('items must hold at most 1000 items');
   });
 
   it('judges a large bulk request the same across the chunks it is recorded in', async () => {
@@ -190,24 +203,24 @@ describe('applying tenant schema versions', () => {
     const items: { tenant_schema_id: string }[] = Array.from({ length: 250 }, () => ({ tenant_schema_id: unknown }));
     items[0] = { tenant_schema_id: a.schemaIds[0] };
     items[180] = { tenant_schema_id: a.schemaIds[0] };
-    const res = await post('/v1/migrations/bulk', { items }).expect(202);
+    const { results } = (await post('/v1/migrations/bulk', { items }).expect(202)).body as BulkApplied;
 
-    expect(res.body.results).toHaveLength(250);
-    expect(res.body.results[0]).toEqual({ tenant_schema_id: a.schemaIds[0], status_code: 202, migration_id: expect.any(String) });
-    expect(res.body.results[180]).toMatchObject({ tenant_schema_id: a.schemaIds[0], status_code: 409 });
-    expect(res.body.results.filter((r: { status_code: number }) => r.status_code === 404)).toHaveLength(248);
-    expect((await ended(db, res.body.results[0].migration_id)).status).toBe('success');
+    expect(results).toHaveLength(250);
+    expect(results[0]).toEqual({ tenant_schema_id: a.schemaIds[0], status_code: 202, migration_id: expect.any(String) as unknown });
+    expect(results[180]).toMatchObject({ tenant_schema_id: a.schemaIds[0], status_code: 409 });
+    expect(results.filter((r: { status_code: number }) => r.status_code === 404)).toHaveLength(248);
+    expect((await ended(db, results[0].migration_id)).status).toBe('success');
   });
 
   it('records and applies, once, a job added with plain BullMQ and no migration_id', async () => {
     const { schemaIds } = await defineVersions(t, ['CREATE TABLE plain (id int)']);
     const job = await queue.add(APPLY_JOB, { tenant_schema_id: schemaIds[0], applied_by: 'service:billing' });
     const record = await waitFor('a record of the plain job', async () => {
-      const { rows } = await db.query(`SELECT * FROM business_store_service.schema_migrations WHERE tenant_schema_id = $1 AND status <> 'pending'`, [schemaIds[0]]);
+      const { rows } = await db.query<Record<string, unknown>>(`SELECT * FROM business_store_service.schema_migrations WHERE tenant_schema_id = $1 AND status <> 'pending'`, [schemaIds[0]]);
       return rows[0];
     });
     expect(record).toMatchObject({ status: 'success', applied_by: 'service:billing' });
-    const all = await db.query('SELECT count(*)::int AS n FROM business_store_service.schema_migrations WHERE tenant_schema_id = $1', [schemaIds[0]]);
+    const all = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM business_store_service.schema_migrations WHERE tenant_schema_id = $1', [schemaIds[0]]);
     expect(all.rows[0].n).toBe(1);
     const finished = await waitFor('the plain job to complete', async () => ((await job.isCompleted()) ? job : undefined));
     expect(finished).toBeDefined();
@@ -230,7 +243,7 @@ describe('applying tenant schema versions', () => {
       migrationId = (await requestApply(t, schemaIds[0])).migration_id;
       expect((await ended(db, migrationId)).status).toBe('success');
       // A quick attempt reports once, when it ends; a slow one also as it goes (see JobReporter).
-      await waitFor('the final progress event', async () => progress.at(-1)?.applied === 3);
+      await waitFor('the final progress event', () => Promise.resolve(progress.at(-1)?.applied === 3));
       expect(progress.at(-1)).toEqual({ applied: 3, total: 3 });
       expect(progress.every((p, i) => p.total === 3 && (i === 0 || p.applied > progress[i - 1].applied))).toBe(true);
       expect((await queue.getJob(migrationId))!.progress).toEqual({ applied: 3, total: 3 });
@@ -249,7 +262,7 @@ describe('applying tenant schema versions', () => {
   it('recovers a pending record whose job vanished from Redis', async () => {
     const { schemaIds, tenantId } = await defineVersions(t, ['CREATE TABLE recovered (id int)']);
     // As if the enqueue after commit had failed, or Redis had lost the job.
-    const { rows } = await db.query(
+    const { rows } = await db.query<{ migration_id: string }>(
       `INSERT INTO business_store_service.schema_migrations (tenant_schema_id, tenant_id, version_applied, created_at, updated_at)
        VALUES ($1, $2, 1, now() - interval '1 minute', now() - interval '1 minute') RETURNING migration_id`,
       [schemaIds[0], tenantId],
@@ -268,7 +281,7 @@ describe('applying tenant schema versions', () => {
     await t.http().get('/admin/queues').set('Authorization', basic('reader', TOKENS.reader)).expect(403);
     await t.http().get('/admin/queues').set('Authorization', basic('admin', TOKENS.admin)).expect(200);
     const api = await t.http().get('/admin/queues/api/queues').set('Authorization', basic('admin', TOKENS.admin)).expect(200);
-    expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['retention', 'rollout-sweep', 'rollouts', 'schema-apply', 'schema-apply-reconcile']);
+    expect((api.body as { queues: { name: string }[] }).queues.map((q: { name: string }) => q.name).sort()).toEqual(['retention', 'rollout-sweep', 'rollouts', 'schema-apply', 'schema-apply-reconcile']);
   });
 });
 

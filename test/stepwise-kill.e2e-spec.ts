@@ -25,10 +25,10 @@ describe('a non-transactional definition whose worker dies mid-statement', () =>
   });
 
   const define = async (tenantId: string, version: number, ddl: string, transactional: boolean) =>
-    (await t.http().post('/v1/tenant-schemas').set(bearer(TOKENS.trusted)).send({ tenant_id: tenantId, version, ddl, policy: 'trusted', transactional }).expect(201)).body
-      .schema_id as string;
+    ((await t.http().post('/v1/tenant-schemas').set(bearer(TOKENS.trusted)).send({ tenant_id: tenantId, version, ddl, policy: 'trusted', transactional }).expect(201)).body as { schema_id: string })
+      .schema_id;
   const apply = async (schemaId: string) =>
-    (await t.http().post('/v1/migrations').set(bearer(TOKENS.writer)).send({ tenant_schema_id: schemaId }).expect(202)).body.migration_id as string;
+    ((await t.http().post('/v1/migrations').set(bearer(TOKENS.writer)).send({ tenant_schema_id: schemaId }).expect(202)).body as { migration_id: string }).migration_id;
 
   it('continues after a restart: the index ends valid, the record ends success once, no statement ran twice to completion', async () => {
     const worker = () => {

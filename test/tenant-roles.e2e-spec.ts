@@ -32,7 +32,7 @@ describe('tenant roles per database', () => {
     await first.end();
   });
 
-  const ownerOf = async (db: pg.Pool, tenantId: string) =>
+  const ownerOf = async (db: pg.Pool, tenantId: string): Promise<string | undefined> =>
     (await db.query<{ role: string }>('SELECT nspowner::regrole::text AS role FROM pg_namespace WHERE nspname = $1', [tenantSchema(tenantId)])).rows[0]?.role;
 
   it("applies the same tenant id in both, each with a role and schema of its own", async () => {
@@ -48,12 +48,12 @@ describe('tenant roles per database', () => {
     expect(roleB).toMatch(/^bss_tenant_[0-9a-f]{32}_[0-9a-f]+$/);
     expect(roleA).not.toBe(roleB);
     const tables = async (db: pg.Pool) =>
-      (await db.query('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [tenantSchema(tenantId)])).rows.map((r) => r.table_name);
+      (await db.query<{ table_name: string }>('SELECT table_name FROM information_schema.tables WHERE table_schema = $1', [tenantSchema(tenantId)])).rows.map((r) => r.table_name);
     expect(await tables(first)).toEqual(['only_in_a']);
     expect(await tables(other)).toEqual(['only_in_b']);
     // Neither role owns anything in the other's database.
     const owned = async (db: pg.Pool, role: string) =>
-      Number((await db.query('SELECT count(*) FROM pg_class WHERE relowner = (SELECT oid FROM pg_roles WHERE rolname = $1)', [role])).rows[0].count);
+      Number((await db.query<{ count: string }>('SELECT count(*) FROM pg_class WHERE relowner = (SELECT oid FROM pg_roles WHERE rolname = $1)', [role])).rows[0].count);
     expect(await owned(other, roleA!)).toBe(0);
     expect(await owned(first, roleB!)).toBe(0);
   });

@@ -4,6 +4,17 @@ import { bearer, createTestApp, type TestApp, TOKENS } from './support/test-app.
 const SEED_DDL = `CREATE TABLE payments (id uuid PRIMARY KEY, amount numeric NOT NULL);
 ALTER TABLE invoices ADD COLUMN due_date date;`;
 
+/** A stored definition, as far as these tests read it. */
+interface TenantSchemaBody {
+  schema_id: string;
+  warnings: { rule: string; statement: number; message: string }[];
+}
+
+/** Nest's error body; `message` is a string or, from validation, a list of strings. */
+interface ErrorBody {
+  message: string | string[];
+}
+
 describe('tenant schema definitions', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -18,7 +29,7 @@ describe('tenant schema definitions', () => {
     const tenantId = randomUUID();
     const res = await post({ tenant_id: tenantId, version: 3, ddl: SEED_DDL, description: 'payments' }).expect(201);
     expect(res.body).toEqual({
-      schema_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      schema_id: expect.stringMatching(/^[0-9a-f-]{36}$/) as string,
       tenant_id: tenantId,
       version: 3,
       ddl: SEED_DDL,
@@ -27,9 +38,9 @@ describe('tenant schema definitions', () => {
       policy: 'strict',
       transactional: true,
       warnings: [],
-      created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+      created_at: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/) as string,
     });
-    const again = await get(`/v1/tenant-schemas/${res.body.schema_id}`).expect(200);
+    const again = await get(`/v1/tenant-schemas/${(res.body as TenantSchemaBody).schema_id}`).expect(200);
     expect(again.body).toEqual(res.body);
   });
 
@@ -37,13 +48,14 @@ describe('tenant schema definitions', () => {
     const tenantId = randomUUID();
     const ddl = 'CREATE TABLE orders (id serial PRIMARY KEY, placed timestamp); ALTER TABLE customers ALTER COLUMN total TYPE numeric(14,2)';
     const res = await post({ tenant_id: tenantId, version: 1, ddl }).expect(201);
-    expect(res.body.warnings.map((w: { rule: string; statement: number }) => [w.rule, w.statement])).toEqual([
+    const stored = res.body as TenantSchemaBody;
+    expect(stored.warnings.map((w: { rule: string; statement: number }) => [w.rule, w.statement])).toEqual([
       ['int-primary-key', 1],
       ['timestamp-without-time-zone', 1],
       ['column-type-change', 2],
     ]);
-    expect(res.body.warnings[2].message).toContain('customers.total');
-    expect((await get(`/v1/tenant-schemas/${res.body.schema_id}`).expect(200)).body.warnings).toEqual(res.body.warnings);
+    expect(stored.warnings[2].message).toContain('customers.total');
+    expect(((await get(`/v1/tenant-schemas/${stored.schema_id}`).expect(200)).body as TenantSchemaBody).warnings).toEqual(stored.warnings);
   });
 
   it("stores policy trusted only for a token with the 'trusted' scope", async () => {
@@ -54,17 +66,17 @@ describe('tenant schema definitions', () => {
     const res = await t.http().post('/v1/tenant-schemas').set(bearer(TOKENS.trusted)).send(body).expect(201);
     expect(res.body).toMatchObject({ policy: 'trusted', transactional: true });
     const strict = await post({ ...body, tenant_id: randomUUID(), policy: undefined }).expect(400);
-    expect(strict.body.message).toBe('ddl statement 1 of 1 (DO) is not allowed: DO blocks are not allowed under the strict policy (the trusted policy allows them)');
+    expect((strict.body as ErrorBody).message).toBe('ddl statement 1 of 1 (DO) is not allowed: DO blocks are not allowed under the strict policy (the trusted policy allows them)');
   });
 
   it('refuses transactional: false unless the policy is trusted, naming the field', async () => {
     const body = { tenant_id: randomUUID(), version: 1, ddl: 'CREATE INDEX CONCURRENTLY t_idx ON t (id)', transactional: false };
     const res = await post(body).expect(400);
-    expect(res.body.message).toMatch(/^transactional: false needs the trusted policy/);
+    expect((res.body as ErrorBody).message).toMatch(/^transactional: false needs the trusted policy/);
     const ok = await t.http().post('/v1/tenant-schemas').set(bearer(TOKENS.trusted)).send({ ...body, policy: 'trusted' }).expect(201);
     expect(ok.body).toMatchObject({ policy: 'trusted', transactional: false, warnings: [] });
     const bad = await post({ ...body, policy: 'lenient' }).expect(400);
-    expect(bad.body.message).toEqual(['policy must be one of strict, trusted']);
+    expect((bad.body as ErrorBody).message).toEqual(['policy must be one of strict, trusted']);
   });
 
   it('answers 409 when the tenant already has that version, and keeps the first', async () => {
@@ -73,7 +85,7 @@ describe('tenant schema definitions', () => {
     const res = await post({ tenant_id: tenantId, version: 1, ddl: 'CREATE TABLE b (id int)' }).expect(409);
     expect(res.body).toEqual({ statusCode: 409, error: 'Conflict', message: `tenant '${tenantId}' already has version 1` });
     const list = await get(`/v1/tenants/${tenantId}/tenant-schemas`).expect(200);
-    expect(list.body.items).toEqual([first.body]);
+    expect((list.body as { items: unknown[] }).items).toEqual([first.body]);
   });
 
   it("answers 400 with the parser's message and position when the DDL does not parse", async () => {
@@ -88,7 +100,7 @@ describe('tenant schema definitions', () => {
   it('answers 400 for DDL with no statement', async () => {
     for (const ddl of ['', '   ', ';;', '-- just a comment']) {
       const res = await post({ tenant_id: randomUUID(), version: 1, ddl }).expect(400);
-      expect([res.body.message].flat().join()).toMatch(/^ddl must (not be empty|contain at least one SQL statement)$/);
+      expect([(res.body as ErrorBody).message].flat().join()).toMatch(/^ddl must (not be empty|contain at least one SQL statement)$/);
     }
   });
 
@@ -106,7 +118,7 @@ describe('tenant schema definitions', () => {
     ];
     for (const [body, message] of cases) {
       const res = await post(body).expect(400);
-      expect(res.body.message).toContain(message);
+      expect((res.body as ErrorBody).message).toContain(message);
     }
   });
 
@@ -127,7 +139,7 @@ describe('tenant schema definitions', () => {
       error: 'Not Found',
       message: `tenant schema '${id}' not found`,
     });
-    expect((await get('/v1/tenant-schemas/42').expect(400)).body.message).toBe("schema_id must be a UUID, got '42'");
-    expect((await get('/v1/tenants/abc/tenant-schemas').expect(400)).body.message).toBe("tenant_id must be a UUID, got 'abc'");
+    expect(((await get('/v1/tenant-schemas/42').expect(400)).body as ErrorBody).message).toBe("schema_id must be a UUID, got '42'");
+    expect(((await get('/v1/tenants/abc/tenant-schemas').expect(400)).body as ErrorBody).message).toBe("tenant_id must be a UUID, got 'abc'");
   });
 });

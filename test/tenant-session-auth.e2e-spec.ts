@@ -104,7 +104,7 @@ describe('the tenant session under SCRAM authentication', () => {
       const pool = new pg.Pool(server.socketConfig('bss'));
       try {
         const record = await ended(pool, migration_id, 30_000);
-        expect({ status: record.status, details: record.details }).toEqual({ status: 'success', details: expect.stringMatching(/^Applied schema version 1\./) });
+        expect({ status: record.status, details: record.details }).toEqual({ status: 'success', details: expect.stringMatching(/^Applied schema version 1\./) as string });
       } finally {
         await pool.end();
       }

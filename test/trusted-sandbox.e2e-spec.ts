@@ -10,7 +10,7 @@ import { useTestApp } from './support/use-test-app.js';
 
 /** Everything outside the attackers' own schemas: other schemas, roles (but the attackers' own), memberships, extensions, every other record. */
 async function outside(db: pg.Pool, victimSchema: string, attackerRoles: Set<string>) {
-  const q = async (sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows;
+  const q = async (sql: string, params: unknown[] = []) => (await db.query<Record<string, unknown>>(sql, params)).rows;
   const roles = await q(`SELECT rolname, rolsuper, rolcreaterole, rolcreatedb, rolcanlogin, rolbypassrls FROM pg_roles ORDER BY 1`);
   const memberships = await q(`SELECT roleid::regrole::text AS role, member::regrole::text AS member FROM pg_auth_members ORDER BY 1, 2`);
   return {
@@ -52,7 +52,7 @@ describe('trusted definitions stay inside their tenant', () => {
     const v = await defineVersions(suite.t, ["CREATE TABLE secrets (id int, secret text); INSERT INTO secrets VALUES (1, 's3cret')"]);
     expect((await ended(db, (await requestApply(suite.t, v.schemaIds[0])).migration_id)).status).toBe('success');
     victim = tenantSchema(v.tenantId);
-    victimRole = (await db.query('SELECT nspowner::regrole::text AS role FROM pg_namespace WHERE nspname = $1', [victim])).rows[0].role as string;
+    victimRole = (await db.query<{ role: string }>('SELECT nspowner::regrole::text AS role FROM pg_namespace WHERE nspname = $1', [victim])).rows[0].role;
     serviceRole = process.env.TEST_RUNTIME_ROLE!;
     // Another tenant's attempt, pending (no job): hostile DDL would love to end it.
     pendingOfAnother = (await insertMigrationRecord(db, await insertTenantSchema(db), { status: 'pending', created_at: new Date(Date.now() + 3600_000) })).migration_id;
@@ -70,7 +70,7 @@ describe('trusted definitions stay inside their tenant', () => {
   it.each(refused.map((c) => [c.name, c] as const))('refuses at submission: %s', async (_name, { ddl, expect: outcome }) => {
     const res = await post(randomUUID(), ddl);
     expect(res.status).toBe(400);
-    expect(res.body.message).toMatch((outcome as { refused: RegExp }).refused);
+    expect((res.body as { message: string }).message).toMatch((outcome as { refused: RegExp }).refused);
   });
 
   it('ends every case that only shows at apply failed, with nothing applied', async () => {
@@ -80,9 +80,9 @@ describe('trusted definitions stay inside their tenant', () => {
       attackerTenants.add(tenantId);
       const res = await post(tenantId, ddl);
       expect({ name, status: res.status, body: res.body as unknown }).toMatchObject({ status: 201 });
-      const record = await ended(db, (await requestApply(suite.t, res.body.schema_id as string)).migration_id, 30_000);
+      const record = await ended(db, (await requestApply(suite.t, (res.body as { schema_id: string }).schema_id)).migration_id, 30_000);
       outcomes.push([name, record.status, record.details]);
-      const { rows } = await db.query('SELECT count(*)::int AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1', [tenantSchema(tenantId)]);
+      const { rows } = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1', [tenantSchema(tenantId)]);
       expect({ name, objects: rows[0].n }).toEqual({ name, objects: 0 });
     }
     expect(outcomes.filter(([, status]) => status !== 'failed')).toEqual([]);

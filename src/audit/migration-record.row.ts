@@ -24,5 +24,5 @@ export function recordFromRow(row: MigrationRow): SchemaMigration {
     appliedBy: row.applied_by,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
-  } as SchemaMigration;
+  };
 }

@@ -155,10 +155,10 @@ export class NameChecker {
   /** One node of any kind, recognised by its shape (libpg-query does not always wrap nodes in their type name). */
   node(node: Fields): string | undefined {
     for (const key of TABLESPACE_KEYS) if (typeof node[key] === 'string' && node[key]) return 'tablespaces are not allowed';
-    if (typeof node.relname === 'string') return this.rangeVar(node as Fields & RangeVar);
-    if (Array.isArray(node.funcname) && 'funcformat' in node) return this.funcCall(node as Fields & FuncCall);
-    if (Array.isArray(node.fields)) return this.columnRef(node as Fields & ColumnRef);
-    if (isFields(node.typeName) && 'arg' in node) return this.typeCast(node as Fields & TypeCast);
+    if (typeof node.relname === 'string') return this.rangeVar(node);
+    if (Array.isArray(node.funcname) && 'funcformat' in node) return this.funcCall(node);
+    if (Array.isArray(node.fields)) return this.columnRef(node);
+    if (isFields(node.typeName) && 'arg' in node) return this.typeCast(node);
     for (const key of BUILTIN_NAME_KEYS) {
       const parts = nameParts(node[key]);
       if (parts) return this.builtinOrOwn(parts);

@@ -1,4 +1,4 @@
-import type { ColumnDef, Constraint, DefElem, Node, ParseResult } from '@pgsql/types';
+import type { ColumnDef, Constraint, DefElem, Node } from '@pgsql/types';
 import { loadModule, parseSync } from 'libpg-query';
 import type { NodeKind, NodeOf } from './parse-ddl.js';
 
@@ -22,7 +22,7 @@ export function toStatement(wrapped: Node, text?: string): StatementNode {
 /** Parses SQL text (a routine body, an EXECUTEd string) into statements with their texts; throws on a syntax error. */
 export function parseSql(sql: string): StatementNode[] {
   if (sql.trim() === '') return [];
-  const result = parseSync(sql) as ParseResult;
+  const result = parseSync(sql);
   const bytes = Buffer.from(sql, 'utf8');
   return (result.stmts ?? []).flatMap((raw) => {
     if (!raw.stmt) return [];
@@ -37,7 +37,7 @@ export function nameParts(list: unknown): string[] | undefined {
   const items = Array.isArray(list) ? list : isFields(list) && isFields(list.List) ? list.List.items : undefined;
   if (!Array.isArray(items)) return undefined;
   const values = items.map(stringValue);
-  return values.every((v) => v !== undefined) ? (values as string[]) : undefined;
+  return values.every((v) => v !== undefined) ? values : undefined;
 }
 
 /** `{String: {sval}}` -> sval. */

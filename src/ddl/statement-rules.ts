@@ -29,7 +29,7 @@ const REFUSED_ALTER_TABLE: Record<string, string> = {
 };
 const TRIGGER_SWITCHES = new Set(['AT_EnableTrig', 'AT_DisableTrig', 'AT_EnableTrigUser', 'AT_DisableTrigUser']);
 
-const kindOf = (objtype: unknown) => String(objtype ?? '').replace(/^OBJECT_/, '').toLowerCase();
+const kindOf = (objtype: ObjectType | undefined) => String(objtype ?? '').replace(/^OBJECT_/, '').toLowerCase();
 
 /** Functions, procedures and triggers are objects only the trusted policy handles; false for any other type. */
 function trustedObject(objtype: ObjectType | undefined, scope: Scope): boolean {

@@ -17,8 +17,8 @@ export class MetricsService {
   private readonly logger = new Logger(MetricsService.name);
   readonly registry = new Registry();
   private readonly queues: Queue[] = [];
-  private lastRetentionRun: () => Promise<Date | null> = async () => null;
-  private rolloutCounts: () => Promise<RolloutStatusCounts> = async () => ({ rollouts: {}, tenants: {} });
+  private lastRetentionRun: () => Promise<Date | null> = () => Promise.resolve(null);
+  private rolloutCounts: () => Promise<RolloutStatusCounts> = () => Promise.resolve({ rollouts: {}, tenants: {} });
 
   readonly attempts = new Counter({
     name: 'bss_migration_attempts_total',
@@ -53,26 +53,30 @@ export class MetricsService {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
-    const service = this;
+    // The gauges' collect() runs with `this` bound to the gauge, so they reach the service through these.
+    const { queues, logger } = this;
+    // The readers are replaced after construction: look them up on every call.
+    const rolloutCounts = () => this.rolloutCounts();
+    const lastRetentionRun = () => this.lastRetentionRun();
     new Gauge({
       name: 'bss_queue_jobs',
       help: 'Jobs per queue and state',
       labelNames: ['queue', 'state'] as const,
       registers: [this.registry],
       async collect() {
-        for (const queue of service.queues) {
+        for (const queue of queues) {
           try {
             const counts = await withTimeout(queue.getJobCounts(...JOB_STATES), 2000, 'Redis did not answer');
             for (const state of JOB_STATES) this.set({ queue: queue.name, state }, counts[state] ?? 0);
           } catch (error) {
-            service.logger.warn(`queue depth of ${queue.name} unavailable: ${(error as Error).message}`);
+            logger.warn(`queue depth of ${queue.name} unavailable: ${(error as Error).message}`);
           }
         }
       },
     });
     let rollouts: Promise<RolloutStatusCounts> | undefined;
     // One database read per scrape serves both gauges.
-    const readRollouts = () => (rollouts ??= service.rolloutCounts().finally(() => setTimeout(() => (rollouts = undefined), 1000).unref()));
+    const readRollouts = () => (rollouts ??= rolloutCounts().finally(() => setTimeout(() => (rollouts = undefined), 1000).unref()));
     new Gauge({
       name: 'bss_rollouts',
       help: 'Rollouts by status',
@@ -98,7 +102,7 @@ export class MetricsService {
       help: 'When the last retention purge finished (0 if none yet)',
       registers: [this.registry],
       async collect() {
-        const last = await service.lastRetentionRun().catch(() => null);
+        const last = await lastRetentionRun().catch(() => null);
         this.set(last ? last.getTime() / 1000 : 0);
       },
     });

@@ -16,6 +16,17 @@ export interface PurgeRun {
   trigger: 'schedule' | 'api';
 }
 
+/** A retention_runs row as `pg` returns it (BIGINT as a string). */
+interface RetentionRunRow {
+  started_at: Date;
+  finished_at: Date;
+  cutoff: Date | null;
+  deleted: string;
+  outcome: PurgeRun['outcome'];
+  error: string | null;
+  trigger: PurgeRun['trigger'];
+}
+
 /**
  * Deletes expired migration records in batches, each its own short transaction through the
  * purge function (the only delete path the append-only trigger allows). Keeps every pending
@@ -79,7 +90,7 @@ export class PurgeService {
   }
 
   async lastRun(): Promise<PurgeRun | null> {
-    const { rows } = await this.pool.query(
+    const { rows } = await this.pool.query<RetentionRunRow>(
       `SELECT started_at, finished_at, cutoff, deleted, outcome, error, trigger
        FROM business_store_service.retention_runs ORDER BY started_at DESC LIMIT 1`,
     );

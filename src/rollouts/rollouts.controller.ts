@@ -9,7 +9,7 @@ import { RolloutPageResponse, RolloutResponse, RolloutTenantPageResponse } from 
 import { decodeTenantCursor, encodeTenantCursor } from './rollout-cursor.js';
 import { toRolloutJson } from './rollout.mapper.js';
 import { RolloutJobs } from './rollout-jobs.service.js';
-import { RolloutsService } from './rollouts.service.js';
+import { RolloutsService, type TenantItem } from './rollouts.service.js';
 
 const ACTIONS = {
   pause: 'Pause: start nothing new; running attempts finish',
@@ -17,6 +17,11 @@ const ACTIONS = {
   cancel: 'Cancel: start nothing new; the rollout ends once running attempts finish',
   'retry-failed': 'Make the failed tenants queued again (a completed rollout runs again)',
 } as const;
+
+/** A rollout's tenant as the API shows it: without its position, which only the cursor carries. */
+function tenantJson({ tenant_id, status, from_version, current_version, details, migration_ids }: TenantItem): Omit<TenantItem, 'position'> {
+  return { tenant_id, status, from_version, current_version, details, migration_ids };
+}
 
 @ApiTags('rollouts')
 @Controller('v1/rollouts')
@@ -80,7 +85,7 @@ export class RolloutsController {
     const after = query.cursor ? decodeTenantCursor(query.cursor) : 0;
     const page = await this.rollouts.tenants(rolloutId, { status: query.status, after, limit: query.limit });
     return {
-      items: page.items.map(({ position: _position, ...item }) => item),
+      items: page.items.map(tenantJson),
       next_cursor: page.nextPosition === null ? null : encodeTenantCursor(page.nextPosition),
     };
   }

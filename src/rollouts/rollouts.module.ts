@@ -5,7 +5,6 @@ import { logConnectionErrors } from '../bullmq/queue-errors.js';
 import { withWorkerOptions, workerOptions } from '../bullmq/worker-options.js';
 import type { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { SchemaApplyModule } from '../schema-apply/schema-apply.module.js';
 import { RolloutJobs } from './rollout-jobs.service.js';
 import { RolloutProgressService } from './rollout-progress.service.js';
 import { RolloutSweepProcessor, RolloutSweepScheduler } from './rollout-sweep.js';

@@ -84,7 +84,7 @@ describe('which faults are retried', () => {
   });
 
   it('truncates a very long statement in the details', () => {
-    const long = { ...statement, text: `INSERT INTO t VALUES ${'(1),'.repeat(2000)}(1)` } as ParsedStatement;
+    const long = { ...statement, text: `INSERT INTO t VALUES ${'(1),'.repeat(2000)}(1)` };
     const details = describeFault({ at: 'statement', statement: long, total: 1 }, sqlError('22003', 'out of range'), context);
     expect(details.endsWith('… (truncated)')).toBe(true);
     expect(details.length).toBeLessThan(4200);

@@ -133,11 +133,13 @@ export class TrustedSession implements DdlSession {
       await session.close();
       throw error;
     }
+    // LOGIN only for the handshake: a session already made keeps running without it.
+    await session.endLogin();
     return session;
   }
 
-  async begin(timeouts: Timeouts): Promise<string> {
-    return `BEGIN; SET LOCAL lock_timeout = ${Math.trunc(timeouts.lockTimeoutMs)}; SET LOCAL statement_timeout = ${Math.trunc(timeouts.statementTimeoutMs)};\n`;
+  begin(timeouts: Timeouts): Promise<string> {
+    return Promise.resolve(`BEGIN; SET LOCAL lock_timeout = ${Math.trunc(timeouts.lockTimeoutMs)}; SET LOCAL statement_timeout = ${Math.trunc(timeouts.statementTimeoutMs)};\n`);
   }
 
   async commit(migrationId: string, details: string): Promise<EndRow> {
@@ -145,14 +147,22 @@ export class TrustedSession implements DdlSession {
     return results[1].rows[0] as EndRow;
   }
 
+  private loginEnded = false;
   private closed = false;
 
-  /** Ends the tenant's connection and its LOGIN (once); the lock stays with the holder. */
+  /** Takes LOGIN and the secret away from the tenant's role (once). */
+  private async endLogin(): Promise<void> {
+    if (this.loginEnded || this.holder.broken) return;
+    this.loginEnded = true;
+    await this.holder.client.query(CLOSE_TENANT_SESSION_SQL, [this.tenantId]).catch(() => (this.holder.broken = true));
+  }
+
+  /** Ends the tenant's connection (once), and its LOGIN if the connection never came up; the lock stays with the holder. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.client.end().catch(() => undefined);
-    if (!this.holder.broken) await this.holder.client.query(CLOSE_TENANT_SESSION_SQL, [this.tenantId]).catch(() => (this.holder.broken = true));
+    await this.endLogin();
   }
 }
 

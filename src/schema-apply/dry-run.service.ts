@@ -137,7 +137,7 @@ export class DryRunService {
         const rewrites = rewritten(before, after);
         planned.push({ ordinal: statement.ordinal, text: statement.text, duration_ms: duration, locks: newLocks(before, after), rewrites: rewrites.map((t) => t.relation) });
         for (const table of rewrites) {
-          const rows = Number((await session.client.query(`SELECT count(*) AS n FROM ${session.client.escapeIdentifier(run.schema)}.${session.client.escapeIdentifier(table.relation)}`)).rows[0].n);
+          const rows = Number((await session.client.query<{ n: string }>(`SELECT count(*) AS n FROM ${session.client.escapeIdentifier(run.schema)}.${session.client.escapeIdentifier(table.relation)}`)).rows[0].n);
           if (!largestRewrite || rows > largestRewrite.rows) largestRewrite = { table: table.relation, rows };
         }
         before = after;

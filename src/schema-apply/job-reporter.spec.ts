@@ -5,10 +5,13 @@ function fakeJob() {
   return {
     writes,
     job: {
-      updateProgress: async (p: unknown) => void writes.push(`progress ${JSON.stringify(p)}`),
-      log: async (row: string) => {
+      updateProgress: (p: unknown) => {
+        writes.push(`progress ${JSON.stringify(p)}`);
+        return Promise.resolve();
+      },
+      log: (row: string) => {
         writes.push(`log ${row}`);
-        return 1;
+        return Promise.resolve(1);
       },
     },
   };

@@ -82,7 +82,7 @@ async function completedBefore(args: { session: TrustedSession; run: TenantRun; 
   }
   if (statement.kind === 'DropStmt' && begunBefore) {
     const names = (statement.node.objects ?? []).map((o) => nameParts(o)?.at(-1));
-    const states = await Promise.all(names.map((name) => (name ? indexState(args, name) : 'absent')));
+    const states = await Promise.all(names.map((name) => (name ? indexState(args, name) : Promise.resolve('absent' as const))));
     return states.every((state) => state === 'absent');
   }
   return false;

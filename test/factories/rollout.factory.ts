@@ -62,8 +62,9 @@ export async function rolloutTenants(t: TestApp, id: string, status?: string): P
   do {
     const query: Record<string, string> = { limit: '500', ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) };
     const res = await t.http().get(`/v1/rollouts/${id}/tenants`).query(query).set(bearer(TOKENS.reader)).expect(200);
-    items.push(...(res.body.items as RolloutTenantJson[]));
-    cursor = res.body.next_cursor as string | null;
+    const page = res.body as { items: RolloutTenantJson[]; next_cursor: string | null };
+    items.push(...page.items);
+    cursor = page.next_cursor;
   } while (cursor);
   return items;
 }

@@ -6,10 +6,10 @@ import type pg from 'pg';
  * schemas built by the same DDL compare equal.
  */
 export async function schemaSnapshot(db: pg.Pool, schema: string): Promise<Record<string, unknown>> {
-  const q = async (sql: string) => (await db.query(sql, [schema])).rows;
-  const tables = await q(`SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') ORDER BY 1`);
+  const q = async <R extends pg.QueryResultRow = Record<string, unknown>>(sql: string) => (await db.query<R>(sql, [schema])).rows;
+  const tables = await q<{ relname: string }>(`SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relkind IN ('r', 'p') ORDER BY 1`);
   const rows: Record<string, number> = {};
-  for (const { relname } of tables) rows[relname] = Number((await db.query(`SELECT count(*) FROM ${schema}.${relname}`)).rows[0].count);
+  for (const { relname } of tables) rows[relname] = Number((await db.query<{ count: string }>(`SELECT count(*) FROM ${schema}.${relname}`)).rows[0].count);
   const snapshot = {
     columns: await q(`SELECT table_name, column_name, ordinal_position, data_type, udt_name, is_nullable, column_default, is_identity
                       FROM information_schema.columns WHERE table_schema = $1 ORDER BY table_name, ordinal_position`),
