@@ -3,6 +3,7 @@ import pg from 'pg';
 import { migrate } from '../src/database/migrate.js';
 import { defineVersions, ended, requestApply, tenantSchema } from './factories/api.factory.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
+import { waitFor } from './support/wait-for.js';
 
 /** Two services with databases of their own in one cluster apply the same tenant id without touching each other's role or schema. */
 describe('tenant roles per database', () => {
@@ -27,7 +28,18 @@ describe('tenant roles per database', () => {
     await b.close();
     const roles = (await other.query(`SELECT nspowner::regrole::text AS role FROM pg_namespace WHERE nspname LIKE 'tenant\\_%'`)).rows;
     await other.end();
-    await first.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(second.pathname.slice(1))} WITH (FORCE)`);
+    // Without FORCE: a connection still open there would be a leak, and FORCE would hide it
+    // (or kill it under a pool without an error listener). A closing backend may linger briefly.
+    const dropSecond = `DROP DATABASE IF EXISTS ${pg.escapeIdentifier(second.pathname.slice(1))}`;
+    await waitFor('the second database to have no connections, and to be dropped', () =>
+      first.query(dropSecond).then(
+        () => true,
+        (error: { code?: string }) => {
+          if (error.code === '55006') return false;
+          throw error;
+        },
+      ),
+    );
     for (const { role } of roles) await first.query(`DROP ROLE IF EXISTS ${pg.escapeIdentifier(role as string)}`);
     await first.end();
   });

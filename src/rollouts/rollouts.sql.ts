@@ -117,11 +117,14 @@ SELECT s.tenant_id, s.current_version, s.pending_id, s.pending_version,
 FROM state s`;
 
 /** New pending attempts, as the API records them; a conflict (someone else's pending attempt) is skipped. */
+// Stamped when inserted, not when the pass began: a pass may begin before the ends it then acts
+// on, so each record's created_at follows the ends that let it start.
 export const INSERT_ATTEMPTS_SQL = `
-INSERT INTO ${S}.schema_migrations (tenant_schema_id, tenant_id, version_applied, applied_by)
-SELECT d.schema_id, d.tenant_id, d.version, $3
+INSERT INTO ${S}.schema_migrations (tenant_schema_id, tenant_id, version_applied, applied_by, created_at, updated_at)
+SELECT d.schema_id, d.tenant_id, d.version, $3, stamp.at, stamp.at
 FROM unnest($1::uuid[], $2::int[]) AS w(tenant_id, version)
 JOIN ${S}.tenant_schemas d ON d.tenant_id = w.tenant_id AND d.version = w.version
+CROSS JOIN (SELECT clock_timestamp() AS at) AS stamp
 ON CONFLICT DO NOTHING
 RETURNING migration_id, tenant_schema_id, tenant_id, version_applied, applied_by`;
 
