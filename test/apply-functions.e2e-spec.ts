@@ -155,4 +155,14 @@ describe('the apply functions', () => {
         AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search\\_path=%')`);
     expect(unpinned).toEqual([]);
   });
+
+  it('inlines purgeable_schema_migrations, so that a purge batch reads no more rows than its LIMIT needs', async () => {
+    // A SET clause (search_path) would keep PostgreSQL from inlining it: a Function Scan computes every row first.
+    const { rows } = await db.query<{ 'QUERY PLAN': string }>(
+      `EXPLAIN SELECT p.migration_id FROM business_store_service.purgeable_schema_migrations(now()) p LIMIT 5000`,
+    );
+    const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+    expect(plan).toContain('schema_migrations');
+    expect(plan).not.toContain('Function Scan');
+  });
 });
