@@ -4,6 +4,7 @@ import { HOSTILE } from './corpus/hostile-ddl.js';
 import { LEGIT } from './corpus/legit-ddl.js';
 import { defineVersions, ended, requestApply, tablesOf, tenantSchema } from './factories/api.factory.js';
 import { testPool } from './support/db.js';
+import { tenantRolesAdded } from './support/tenant-roles-added.js';
 import { bearer, createTestApp, type TestApp, TOKENS } from './support/test-app.js';
 import { useTestApp } from './support/use-test-app.js';
 
@@ -28,7 +29,11 @@ async function snapshot(db: pg.Pool, victimSchema: string) {
       [schemas],
     ),
     functions: await q(`SELECT n.nspname, p.proname, p.prosecdef FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ANY($1) ORDER BY 1, 2`, [schemas]),
-    triggers: await q(`SELECT tgname, tgrelid::regclass::text AS rel, tgenabled FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1, 2`),
+    triggers: await q(
+      `SELECT t.tgname, t.tgrelid::regclass::text AS rel, t.tgenabled FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+       WHERE NOT t.tgisinternal AND c.relnamespace::regnamespace::text = ANY($1) ORDER BY 1, 2`,
+      [schemas],
+    ),
     roles: await q(`SELECT rolname, rolsuper, rolcreaterole, rolcreatedb, rolcanlogin, rolbypassrls FROM pg_roles ORDER BY 1`),
     memberships: await q(`SELECT roleid::regrole::text AS role, member::regrole::text AS member FROM pg_auth_members ORDER BY 1, 2`),
     extensions: await q(`SELECT extname, extversion FROM pg_extension ORDER BY 1`),
@@ -142,7 +147,9 @@ describe('tenant DDL stays inside its tenant', () => {
   });
 
   it('leaves public, business_store_service, another tenant, pg_roles and pg_extension exactly as before', async () => {
-    expect(await snapshot(db, victim)).toEqual(before);
+    const after = await snapshot(db, victim);
+    const added = await tenantRolesAdded(db, before.roles, after.roles);
+    expect({ ...after, roles: after.roles.filter((r) => !added.has(r.rolname as string)) }).toEqual(before);
     expect(await tablesOf(db, attacker)).toEqual(['mine']);
   });
 });
