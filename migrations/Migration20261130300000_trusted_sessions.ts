@@ -44,7 +44,7 @@ export class Migration20261130300000_trusted_sessions extends Migration {
       END $fn$`);
     this.addSql(`ALTER FUNCTION ${S}.install_extension(text) OWNER TO bss_provisioner`);
 
-    // The tenant's role may log in, with this secret, until close_tenant_session. Provisions first.
+    // The tenant's role may log in, with the secret behind this verifier, until close_tenant_session (called as soon as the session is made). Provisions first.
     this.addSql(`
       CREATE FUNCTION ${S}.open_tenant_session(p_tenant_id uuid, p_verifier text) RETURNS name
       LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog AS $fn$
