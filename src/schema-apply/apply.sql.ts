@@ -1,6 +1,11 @@
 // The apply's SQL, in the order it runs, on the attempt's own connection (see apply.service.ts).
 import { EXTENSION_SCHEMA } from '../ddl/policy.js';
 
+/** Opens a transaction with the apply's timeouts (the first statements of a round trip). */
+export function beginSql(timeouts: { lockTimeoutMs: number; statementTimeoutMs: number }): string {
+  return `BEGIN;\nSET LOCAL lock_timeout = ${Math.trunc(timeouts.lockTimeoutMs)};\nSET LOCAL statement_timeout = ${Math.trunc(timeouts.statementTimeoutMs)}`;
+}
+
 /**
  * The attempt's first round trip: its transaction opened with its timeouts, the tenant's lock
  * tried at session level (it outlives a ROLLBACK), where the tenant's versions stand, and, for a
@@ -8,18 +13,19 @@ import { EXTENSION_SCHEMA } from '../ddl/policy.js';
  * connection made a member of the role). The claim is the fourth result. See claim_attempt.
  */
 export function claimSql(migrationId: string, timeouts: { lockTimeoutMs: number; statementTimeoutMs: number }, escapeLiteral: (value: string) => string): string {
-  return [
-    'BEGIN',
-    `SET LOCAL lock_timeout = ${Math.trunc(timeouts.lockTimeoutMs)}`,
-    `SET LOCAL statement_timeout = ${Math.trunc(timeouts.statementTimeoutMs)}`,
-    `SELECT * FROM business_store_service.claim_attempt(${escapeLiteral(migrationId)}, true)`,
-  ].join(';\n');
+  return `${beginSql(timeouts)};\nSELECT * FROM business_store_service.claim_attempt(${escapeLiteral(migrationId)}, true)`;
 }
 export const CLAIM_RESULT = 3;
 
-/** The tenant's session inside a transaction that has entered it: unqualified names resolve in its schema, and it runs as its role. */
+/** Unqualified names resolve in the tenant's schema, and the transaction runs as `roleSql` (noted for finish_attempt). */
+function tenantSettingsSql(schema: string, roleSql: string): string {
+  return `SELECT pg_catalog.set_config('search_path', '${schema}, ${EXTENSION_SCHEMA}', true),
+            pg_catalog.set_config('role', pg_catalog.set_config('bss.tenant_role', ${roleSql}, true), true)`;
+}
+
+/** The tenant's session inside a transaction that has entered it already, as `role`. */
 export function tenantSessionSql(schema: string, role: string): string {
-  return `SELECT pg_catalog.set_config('search_path', '${schema}, ${EXTENSION_SCHEMA}', true), pg_catalog.set_config('bss.tenant_role', '${role}', true), pg_catalog.set_config('role', '${role}', true)`;
+  return tenantSettingsSql(schema, `'${role}'`);
 }
 
 /** Waits for the tenant's lock (transaction level): giving up is quick and must not be skipped. */
@@ -55,13 +61,7 @@ export const FINISH_SQLSTATES = new Set([LEFT_TENANT_ROLE, NO_LONGER_PENDING]);
  * neither), unqualified names resolving there, and the tenant's role, which reaches nothing else.
  */
 export function enterTenantSql(tenantId: string, schema: string, timeouts: { lockTimeoutMs: number; statementTimeoutMs: number }): string {
-  return [
-    'BEGIN',
-    `SET LOCAL lock_timeout = ${Math.trunc(timeouts.lockTimeoutMs)}`,
-    `SET LOCAL statement_timeout = ${Math.trunc(timeouts.statementTimeoutMs)}`,
-    `SELECT pg_catalog.set_config('search_path', '${schema}, ${EXTENSION_SCHEMA}', true),
-            pg_catalog.set_config('role', pg_catalog.set_config('bss.tenant_role', business_store_service.enter_tenant('${tenantId}'), true), true)`,
-  ].join(';\n');
+  return `${beginSql(timeouts)};\n${tenantSettingsSql(schema, `business_store_service.enter_tenant('${tenantId}')`)}`;
 }
 
 /**

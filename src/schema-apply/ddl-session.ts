@@ -2,6 +2,7 @@ import pg from 'pg';
 import { EXTENSION_SCHEMA } from '../ddl/policy.js';
 import type { TenantRun } from './apply.types.js';
 import {
+  beginSql,
   CLOSE_TENANT_SESSION_SQL,
   enterTenantSql,
   FINISH_SQLSTATES,
@@ -97,8 +98,8 @@ export class StrictSession implements DdlSession {
 }
 
 /**
- * trusted: a connection of its own whose session user is the tenant's role (LOGIN only while the
- * attempt runs, with a fresh secret), so that RESET ROLE or SET ROLE in dynamic SQL lands on the
+ * trusted: a connection of its own whose session user is the tenant's role (LOGIN only while that
+ * connection is made, with a fresh secret), so that RESET ROLE or SET ROLE in dynamic SQL lands on the
  * tenant itself, never on the service. Its record ends through the gate function, in the DDL's
  * own transaction.
  */
@@ -139,7 +140,7 @@ export class TrustedSession implements DdlSession {
   }
 
   begin(timeouts: Timeouts): Promise<string> {
-    return Promise.resolve(`BEGIN; SET LOCAL lock_timeout = ${Math.trunc(timeouts.lockTimeoutMs)}; SET LOCAL statement_timeout = ${Math.trunc(timeouts.statementTimeoutMs)};\n`);
+    return Promise.resolve(`${beginSql(timeouts)};\n`);
   }
 
   async commit(migrationId: string, details: string): Promise<EndRow> {
