@@ -32,7 +32,7 @@ async function catalogOf(db: pg.Pool, schema: string) {
 }
 
 describe('dry runs', () => {
-  const suite = useTestApp({ WORKER_CONCURRENCY: '2', DRY_RUN_REWRITE_ROWS: '1000' });
+  const suite = useTestApp({ WORKER_CONCURRENCY: '2', DRY_RUN_REWRITE_ROWS: '1000', APPLY_LOCK_TIMEOUT_MS: '1000' });
   const { db } = suite;
   const dryRun = (schemaId: string) => suite.t.http().post(`/v1/tenant-schemas/${schemaId}/dry-run`).set(bearer(TOKENS.writer));
   let tenantId: string;
@@ -87,6 +87,22 @@ describe('dry runs', () => {
     const record = await ended(db, (await requestApply(suite.t, other.schemaIds[1])).migration_id);
     expect(record.details).toBe(plan.details);
     expect(plan.details).toBe('Failed at statement 2 of 2 (SQLSTATE 42P01): relation "missing" does not exist. Statement: ALTER TABLE missing ADD COLUMN x int');
+  });
+
+  it('waits for a lock no longer than APPLY_LOCK_TIMEOUT_MS, and answers would: failed naming the lock timeout', async () => {
+    const held = await defineVersions(suite.t, ['CREATE TABLE held (id int)', 'ALTER TABLE held ADD COLUMN note text']);
+    expect((await ended(db, (await requestApply(suite.t, held.schemaIds[0])).migration_id)).status).toBe('success');
+    const holder = await db.connect();
+    try {
+      await holder.query(`BEGIN; LOCK TABLE ${tenantSchema(held.tenantId)}.held IN ACCESS SHARE MODE`);
+      const plan = (await dryRun(held.schemaIds[1]).expect(200)).body as DryRunPlan;
+      expect(plan.would).toBe('failed');
+      expect(plan.details).toMatch(/^Failed at statement 1 of 1 \(SQLSTATE 55P03\): canceling statement due to lock timeout\./);
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+    expect(((await dryRun(held.schemaIds[1]).expect(200)).body as DryRunPlan).would).toBe('success');
   });
 
   it("names the missing version when the predecessor is not applied, and answers 409 while the tenant is busy", async () => {
