@@ -9,6 +9,7 @@ import { Migration20261130010000_least_privilege } from './Migration202611300100
 import { Migration20261130050000_attempt_jobs } from './Migration20261130050000_attempt_jobs.js';
 import { Migration20261130100000_rollouts } from './Migration20261130100000_rollouts.js';
 import { Migration20261130300000_trusted_sessions } from './Migration20261130300000_trusted_sessions.js';
+import { Migration20261207000000_trusted_as_written } from './Migration20261207000000_trusted_as_written.js';
 
 /** Every migration, in order. Listed explicitly so the built service and the tests run the same set. */
 export const migrationsList: MigrationObject[] = [
@@ -22,4 +23,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130050000_attempt_jobs', class: Migration20261130050000_attempt_jobs },
   { name: 'Migration20261130100000_rollouts', class: Migration20261130100000_rollouts },
   { name: 'Migration20261130300000_trusted_sessions', class: Migration20261130300000_trusted_sessions },
+  { name: 'Migration20261207000000_trusted_as_written', class: Migration20261207000000_trusted_as_written },
 ];

@@ -11,11 +11,15 @@ export default async function globalTeardown() {
   const run = new pg.Client({ connectionString: process.env.MIGRATION_DATABASE_URL });
   await run.connect();
   const { rows } = await run.query(`SELECT nspowner::regrole::text AS role FROM pg_namespace WHERE nspname LIKE 'tenant\\_%'`);
+  // The database's tenant group and its apply sessions' roles (left by a process that was killed).
+  const database = (await run.query(`SELECT to_hex(oid::bigint) AS hex FROM pg_database WHERE datname = current_database()`)).rows[0].hex;
+  const own = await run.query(`SELECT rolname AS role FROM pg_roles WHERE rolname LIKE $1 OR rolname = $2`, [`bss\\_session\\_${database}\\_%`, `bss_tenants_${database}`]);
   await run.end();
   const admin = new pg.Client({ connectionString: url.toString() });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(name)} WITH (FORCE)`);
-  for (const role of [...rows.map((r) => r.role).filter((r) => r.startsWith('bss_tenant_')), process.env.TEST_RUNTIME_ROLE]) {
+  const tenantRoles = rows.map((r) => r.role).filter((r) => r.startsWith('bss_tenant_'));
+  for (const role of [...tenantRoles, ...own.rows.map((r) => r.role), process.env.TEST_RUNTIME_ROLE]) {
     await admin.query(`DROP ROLE IF EXISTS ${admin.escapeIdentifier(role)}`).catch(() => undefined);
   }
   // A run makes and drops thousands of roles: their catalogs' dead rows would slow every later

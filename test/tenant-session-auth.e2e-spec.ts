@@ -10,11 +10,12 @@ import { startWorker, type WorkerProcess, workerReady } from './support/worker-p
 const S = 'business_store_service';
 
 /**
- * A trusted attempt's session logs in as the tenant's role with the secret of that attempt, under
- * real password authentication (the shared server trusts every local connection, so only a
- * cluster of the test's own, with scram-sha-256 on TCP, shows that the verifier is right).
+ * A trusted attempt runs in an apply session, which logged in once as a role of its own with a
+ * secret of its own, under real password authentication (the shared server trusts every local
+ * connection, so only a cluster of the test's own, with scram-sha-256 on TCP, shows that the
+ * verifier is right).
  */
-describe('the tenant session under SCRAM authentication', () => {
+describe('the apply session under SCRAM authentication', () => {
   let server: PrivatePostgres;
   let admin: pg.Client;
   const runtime = { role: 'bss_scram_rt', password: randomUUID() };
@@ -50,29 +51,33 @@ describe('the tenant session under SCRAM authentication', () => {
     }
   };
 
-  it('lets the tenant role in with the attempt secret only, and only until the session is closed', async () => {
+  it('lets the apply session role in with its secret only, and only until the session is closed', async () => {
     const service = new pg.Client({ connectionString: server.url('bss', runtime.role, runtime.password) });
     await service.connect();
     try {
-      const tenantId = randomUUID();
-      await expect(service.query(`SELECT ${S}.open_tenant_session($1, $2)`, [tenantId, 'a-plain-secret-of-more-than-32-characters'])).rejects.toMatchObject({ code: '22023' });
+      await expect(service.query(`SELECT ${S}.open_apply_session($1)`, ['a-plain-secret-of-more-than-32-characters'])).rejects.toMatchObject({ code: '22023' });
 
       const { secret, verifier } = tenantSessionSecret();
-      const role = (await service.query<{ role: string }>(`SELECT ${S}.open_tenant_session($1, $2) AS role`, [tenantId, verifier])).rows[0].role;
-      expect(role).toMatch(/^bss_tenant_[0-9a-f]{32}_[0-9a-f]+$/);
+      const role = (await service.query<{ role: string }>(`SELECT ${S}.open_apply_session($1) AS role`, [verifier])).rows[0].role;
+      expect(role).toMatch(/^bss_session_[0-9a-f]+_[0-9a-f]{16}$/);
       expect(await login(role, secret)).toBe(role);
       expect(await login(role, tenantSessionSecret().secret)).toBe('refused 28P01');
 
-      await service.query(`SELECT ${S}.close_tenant_session($1)`, [tenantId]);
+      await service.query(`SELECT ${S}.close_apply_session($1, false)`, [role]);
       expect(await login(role, secret)).toMatch(/^refused 28(P01|000)$/);
       const { rows } = await admin.query('SELECT rolcanlogin, rolpassword FROM pg_authid WHERE rolname = $1', [role]);
       expect(rows).toEqual([{ rolcanlogin: false, rolpassword: null }]);
+
+      await service.query(`SELECT ${S}.close_apply_session($1, true)`, [role]);
+      expect((await admin.query('SELECT 1 FROM pg_authid WHERE rolname = $1', [role])).rows).toEqual([]);
+      // Only session roles of this database: never a tenant's, nor the service's own.
+      await expect(service.query(`SELECT ${S}.close_apply_session($1, true)`, [runtime.role])).rejects.toMatchObject({ code: '42501' });
     } finally {
       await service.end();
     }
   });
 
-  it('applies a trusted version through the service, in a session whose user is the tenant role', async () => {
+  it("applies a trusted version through the service, in an apply session acting as the tenant's role", async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     let worker: WorkerProcess | undefined;
@@ -86,7 +91,7 @@ describe('the tenant session under SCRAM authentication', () => {
       });
       await workerReady(worker);
       const tenantId = randomUUID();
-      const ddl = `CREATE TABLE logins (id int);\nDO $$ BEGIN EXECUTE format('COMMENT ON TABLE logins IS %L', session_user); END $$;`;
+      const ddl = `CREATE TABLE logins (id int);\nDO $$ BEGIN EXECUTE format('COMMENT ON TABLE logins IS %L', session_user || '|' || current_user); END $$;`;
       const defined = await fetch(`${base}/v1/tenant-schemas`, {
         method: 'POST',
         headers: { ...bearer(TOKENS.trusted), 'Content-Type': 'application/json' },
@@ -115,7 +120,9 @@ describe('the tenant session under SCRAM authentication', () => {
         [tenantSchema(tenantId)],
       );
       expect(rows).toHaveLength(1);
-      expect(rows[0].comment).toBe(rows[0].owner);
+      const [session, current] = rows[0].comment.split('|');
+      expect(session).toMatch(/^bss_session_[0-9a-f]+_[0-9a-f]{16}$/);
+      expect(current).toBe(rows[0].owner);
       expect(rows[0].owner).toMatch(/^bss_tenant_/);
       expect(rows[0].rolcanlogin).toBe(false);
     } finally {

@@ -4,6 +4,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import pg from 'pg';
+import { TRUSTED_IDIOMS } from './corpus/trusted-idioms.js';
 import { TRUSTED_VERSIONS } from './corpus/trusted-versions.js';
 import { ended, tenantSchema } from './factories/api.factory.js';
 import { schemaSnapshot } from './support/schema-snapshot.js';
@@ -60,21 +62,75 @@ describe('trusted definitions', () => {
     ]);
   }, 120_000);
 
-  it('takes LOGIN from the tenant role as soon as its session is made: its DDL already runs without it', async () => {
+  it('applies catalog-guarded idioms to two tenants, each as if alone: identical to psql into a database of its own', async () => {
+    const tenants = [randomUUID(), randomUUID()];
+    for (const [index, version] of TRUSTED_IDIOMS.entries()) {
+      for (const tenantId of tenants) {
+        const record = await apply(await define(tenantId, index + 1, version.ddl, version.transactional));
+        expect({ version: version.name, tenantId, status: record.status, details: record.details }).toMatchObject({ status: 'success' });
+      }
+    }
+    // The same files through psql, each in one transaction (as the apply runs it), into a database
+    // that holds nothing else, with the extensions installed once in a schema of their own as the service does.
+    const alone = new URL(process.env.MIGRATION_DATABASE_URL!);
+    const name = `${alone.pathname.slice(1)}_alone`;
+    const admin = new pg.Client({ connectionString: Object.assign(new URL(alone), { pathname: '/postgres' }).toString() });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.query(`CREATE DATABASE ${name}`);
+    alone.pathname = `/${name}`;
+    const aloneDb = new pg.Pool({ connectionString: alone.toString(), max: 2 });
+    try {
+      await aloneDb.query('CREATE SCHEMA app; CREATE SCHEMA bss_extensions; CREATE EXTENSION "uuid-ossp" SCHEMA bss_extensions; CREATE EXTENSION citext SCHEMA bss_extensions');
+      const dir = await mkdtemp(join(tmpdir(), 'bss-psql-'));
+      for (const [index, version] of TRUSTED_IDIOMS.entries()) {
+        const file = join(dir, `v${index + 1}.sql`);
+        await writeFile(file, `SET search_path TO app, bss_extensions;\n${version.ddl}\n`);
+        await run('psql', [alone.toString(), '-X', '-q', '-1', '-v', 'ON_ERROR_STOP=1', '-f', file]);
+      }
+      const data = async (pool: pg.Pool, schema: string) => ({
+        accounts: (await pool.query(`SELECT id, email::text, display_name, lifetime_total FROM ${schema}.accounts ORDER BY id`)).rows,
+        orders: (await pool.query(`SELECT id, account_id, total, status::text, updated_at IS NULL AS untouched FROM ${schema}.orders ORDER BY id`)).rows,
+      });
+      const expected = { schema: await schemaSnapshot(aloneDb, 'app'), data: await data(aloneDb, 'app') };
+      expect(Object.keys(expected.schema.rows as object)).toEqual(['accounts', 'orders']);
+      expect((expected.schema.constraints as unknown[]).length).toBeGreaterThan(3);
+      for (const tenantId of tenants) {
+        expect({ schema: await schemaSnapshot(db, tenantSchema(tenantId)), data: await data(db, tenantSchema(tenantId)) }).toEqual(expected);
+      }
+      // What a guard would have seen in the catalogs shared by the tenants: the first tenant's
+      // constraint, so the second would have skipped its own.
+      const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_catalog.pg_constraint WHERE conname = 'orders_total_nonnegative'`);
+      expect(rows[0].n).toBeGreaterThanOrEqual(2);
+    } finally {
+      await aloneDb.end();
+      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+      await admin.end();
+    }
+  }, 120_000);
+
+  it("runs the DDL in an apply session lent the tenant's role: its own role has no LOGIN once connected, the tenant's never logs in", async () => {
     const tenantId = randomUUID();
-    // The catalog name is assembled at run time: a literal reference is refused at submission.
-    const ddl = `DO $$ DECLARE v text; BEGIN CREATE TABLE t (id int);
-      EXECUTE format('SELECT rolcanlogin::text FROM pg_catalog.%I WHERE rolname = session_user', reverse('selor_gp')) INTO v;
-      EXECUTE format('COMMENT ON TABLE t IS %L', v); END $$`;
+    const ddl = `CREATE TABLE t (id int);
+DO $$
+DECLARE v text;
+BEGIN
+  SELECT format('%s|%s|%s', session_user, current_user, rolcanlogin::text) INTO v FROM pg_roles WHERE rolname = session_user;
+  EXECUTE format('COMMENT ON TABLE t IS %L', v);
+END $$`;
     const record = await apply(await define(tenantId, 1, ddl, true));
     expect(record.status).toBe('success');
     const schema = tenantSchema(tenantId);
-    const during = await db.query<{ comment: string }>(`SELECT obj_description($1::regclass, 'pg_class') AS comment`, [`${schema}.t`]);
-    expect(during.rows).toEqual([{ comment: 'false' }]);
-    const { rows } = await db.query<{ rolcanlogin: boolean; no_password: boolean }>(
-      'SELECT r.rolcanlogin, r.rolpassword IS NULL AS no_password FROM pg_namespace n JOIN pg_authid r ON r.oid = n.nspowner WHERE n.nspname = $1',
+    const { rows } = await db.query<{ comment: string; owner: string; rolcanlogin: boolean; no_password: boolean; members: string[] }>(
+      `SELECT obj_description(format('%I.t', n.nspname)::regclass, 'pg_class') AS comment, r.rolname AS owner, r.rolcanlogin,
+              r.rolpassword IS NULL AS no_password, ARRAY(SELECT a.member::regrole::text FROM pg_auth_members a WHERE a.roleid = r.oid) AS members
+       FROM pg_namespace n JOIN pg_authid r ON r.oid = n.nspowner WHERE n.nspname = $1`,
       [schema],
     );
-    expect(rows).toEqual([{ rolcanlogin: false, no_password: true }]);
+    const [session, current, login] = rows[0].comment.split('|');
+    expect(session).toMatch(/^bss_session_[0-9a-f]+_[0-9a-f]{16}$/);
+    expect({ current, login }).toEqual({ current: rows[0].owner, login: 'false' });
+    // The tenant's role: never LOGIN, and lent to no session once its attempt has ended.
+    expect(rows[0]).toMatchObject({ rolcanlogin: false, no_password: true, members: [] });
   });
 });

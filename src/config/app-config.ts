@@ -25,8 +25,11 @@ export interface AppConfig {
   queuePrefix: string;
   workerConcurrency: number;
   apply: { statementTimeoutMs: number; lockTimeoutMs: number; maxTries: number };
-  /** Extensions a trusted definition may create, once per database in schema bss_extensions. */
-  trustedExtensions: string[];
+  /**
+   * Extensions a trusted definition may create, once per database in schema bss_extensions;
+   * null: every extension PostgreSQL itself marks trusted (database/trusted-extensions.ts).
+   */
+  trustedExtensions: string[] | null;
   /** A rollout's dry_run_first pauses it when the dry run would rewrite a table with more rows than this. */
   dryRunRewriteRows: number;
   worker: { lockMs: number; reconcileEveryMs: number; shutdownTimeoutMs: number };
@@ -104,7 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxTries: parsed.APPLY_MAX_TRIES,
     },
     dryRunRewriteRows: parsed.DRY_RUN_REWRITE_ROWS,
-    trustedExtensions: parsed.TRUSTED_EXTENSIONS.split(',').map((name) => name.trim().toLowerCase()),
+    trustedExtensions: parsed.TRUSTED_EXTENSIONS?.split(',').map((name) => name.trim().toLowerCase()) ?? null,
     worker: {
       lockMs: parsed.WORKER_LOCK_MS,
       reconcileEveryMs: parsed.RECONCILE_EVERY_MS,

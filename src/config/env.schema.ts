@@ -75,9 +75,10 @@ export class EnvSchema {
   @Max(600_000)
   APPLY_LOCK_TIMEOUT_MS = 5_000;
 
-  /** Extensions a `trusted` definition may create (contract §10). */
+  /** Extensions a `trusted` definition may create (docs/contract.md §10); unset: every one PostgreSQL marks trusted. */
+  @IsOptional()
   @Matches(/^\s*[A-Za-z0-9_-]+(\s*,\s*[A-Za-z0-9_-]+)*\s*$/, { message: 'must be a comma-separated list of extension names' })
-  TRUSTED_EXTENSIONS = 'pgcrypto,pg_trgm,btree_gin,btree_gist,ltree,citext';
+  TRUSTED_EXTENSIONS?: string;
 
   /** A rollout's dry_run_first pauses it if the dry run would rewrite a table of more rows. */
   @Transform(toInt)

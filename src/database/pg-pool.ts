@@ -2,9 +2,10 @@ import { Global, Inject, Module, type OnApplicationShutdown, type Provider } fro
 import pg from 'pg';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
+import { PG_POOL } from './pg-pool.token.js';
+import { TrustedExtensions } from './trusted-extensions.js';
 
-/** Plain `pg` connections for the hot paths and the apply, which needs a connection of its own per job. */
-export const PG_POOL = Symbol('PG_POOL');
+export { PG_POOL };
 
 const poolProvider: Provider = {
   provide: PG_POOL,
@@ -27,7 +28,7 @@ const poolProvider: Provider = {
 };
 
 @Global()
-@Module({ providers: [poolProvider], exports: [PG_POOL] })
+@Module({ providers: [poolProvider, TrustedExtensions], exports: [PG_POOL, TrustedExtensions] })
 export class PgPoolModule implements OnApplicationShutdown {
   constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
 

@@ -29,7 +29,8 @@ const GRANTS = [
   `GRANT EXECUTE ON FUNCTION ${S}.tenant_lock_key(uuid), ${S}.claim_attempt(uuid, boolean), ${S}.release_tenant(uuid),
      ${S}.end_attempt(uuid, text, text), ${S}.finish_attempt(uuid, text), ${S}.enter_tenant(uuid), ${S}.leave_tenant(uuid),
      ${S}.purge_schema_migrations(timestamptz, integer), ${S}.purgeable_schema_migrations(timestamptz),
-     ${S}.install_extension(text), ${S}.open_tenant_session(uuid, text), ${S}.close_tenant_session(uuid) TO %1$I`,
+     ${S}.install_extension(text), ${S}.open_apply_session(text), ${S}.close_apply_session(name, boolean),
+     ${S}.lend_tenant(uuid, name), ${S}.reclaim_tenant(name) TO %1$I`,
 ];
 
 /** SQL run by the owner: reset the runtime role's privileges in the schema, then grant the list. */

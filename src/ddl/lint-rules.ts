@@ -63,6 +63,11 @@ export const RULES = {
     summary: 'a varchar(n) column: the limit is arbitrary and changing it takes an ALTER TABLE',
     safeAlternative: 'text, with a CHECK (char_length(col) <= n) constraint if the limit is a real rule',
   },
+  'catalog-read-all-tenants': {
+    summary:
+      "(trusted) a read of a system catalog named with pg_catalog. that does not restrict itself to the current schema: it sees every tenant's objects, so a guard on it skips its DDL on every tenant after the first",
+    safeAlternative: 'name the catalog without pg_catalog. (each tenant then sees only its own objects), or restrict the read to current_schema()',
+  },
 } as const satisfies Record<string, LintRuleInfo>;
 
 export type LintRuleId = keyof typeof RULES;

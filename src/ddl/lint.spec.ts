@@ -168,6 +168,7 @@ describe('lintDefinition', () => {
       'ALTER TABLE order_notes RENAME TO order_comments;',
       'ALTER TABLE orders DROP COLUMN legacy_code;',
       'DROP TABLE tenant_x.order_drafts;',
+      "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint WHERE conname = 'orders_total_pos') THEN ALTER TABLE orders ADD CONSTRAINT orders_total_pos CHECK (total > 0) NOT VALID; END IF; END $$;",
     ].join('\n');
 
     const warnings = await lint(ddl);
@@ -251,9 +252,38 @@ describe('lintDefinition', () => {
         message:
           'DROP TABLE order_drafts breaks code that still uses it and loses its data; stop using the table in code first, then drop it in a later version.',
       },
+      {
+        rule: 'catalog-read-all-tenants',
+        statement: 13,
+        message:
+          "pg_catalog.pg_constraint is read without restricting it to the current schema: it holds every tenant's objects, so a guard on it sees other tenants' and skips its DDL; read pg_constraint unqualified (an apply shows each tenant only its own objects) or restrict it to current_schema().",
+      },
     ]);
     // The catalogue and the rules agree: every rule fires here, and nothing fires outside it.
     expect(new Set(warnings.map((w) => w.rule))).toEqual(new Set(Object.keys(LINT_RULES)));
+  });
+
+  it.each([
+    ['an unqualified catalog, which the apply shows as the tenant alone', "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'x') THEN NULL; END IF; END $$"],
+    ['pg_catalog restricted to current_schema()', "DO $$ BEGIN PERFORM 1 FROM pg_catalog.pg_class c WHERE c.relname = 't' AND c.relnamespace = current_schema()::regnamespace; END $$"],
+    ['pg_catalog restricted to CURRENT_SCHEMA', "SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = CURRENT_SCHEMA AND c.relname = 't'"],
+    ['pg_catalog restricted by a regclass of the tenant', "SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = 'orders'::regclass AND attname = 'total'"],
+    ['a catalog that is not per schema', "SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'x'"],
+  ])('raises no catalog warning for %s', async (_name, ddl) => {
+    expect((await lint(ddl)).filter((w) => w.rule === 'catalog-read-all-tenants')).toEqual([]);
+  });
+
+  it('finds unrestricted pg_catalog reads in function bodies, EXECUTEd constants and top-level statements', async () => {
+    const ddl = [
+      "CREATE FUNCTION has_index(name text) RETURNS boolean LANGUAGE sql AS $$ SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_indexes WHERE indexname = name) $$;",
+      "DO $$ BEGIN EXECUTE 'SELECT 1 FROM pg_catalog.pg_trigger WHERE tgname = ''t'''; END $$;",
+      "SELECT count(*) FROM pg_catalog.pg_type WHERE typname = 'mood';",
+    ].join('\n');
+    expect((await lint(ddl)).map((w) => [w.statement, w.message.split(' ')[0]])).toEqual([
+      [1, 'pg_catalog.pg_indexes'],
+      [2, 'pg_catalog.pg_trigger'],
+      [3, 'pg_catalog.pg_type'],
+    ]);
   });
 
   it('is empty for an empty list and never refuses odd statements', () => {

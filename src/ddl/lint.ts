@@ -11,6 +11,7 @@ import type {
   RenameStmt,
   TypeName,
 } from '@pgsql/types';
+import { catalogReadsOfAllTenants } from './lint-catalog.js';
 import { isSerial, lintColumnType, lintKeyType, typeLabel } from './lint-column-types.js';
 import { RULES, type LintRuleId, type LintRuleInfo, type Warn } from './lint-rules.js';
 import type { ParsedStatement } from './parse-ddl.js';
@@ -50,6 +51,13 @@ export function lintDefinition(statements: readonly ParsedStatement[]): LintWarn
   for (const statement of statements) {
     const warn = (rule: LintRuleId, message: string) => warnings.push({ rule, statement: statement.ordinal, message });
     lintStatement(statement, { created, warn });
+    for (const catalog of catalogReadsOfAllTenants(statement)) {
+      const plain = catalog.replace(/^pg_catalog\./, '');
+      warn(
+        'catalog-read-all-tenants',
+        `${catalog} is read without restricting it to the current schema: it holds every tenant's objects, so a guard on it sees other tenants' and skips its DDL; read ${plain} unqualified (an apply shows each tenant only its own objects) or restrict it to current_schema().`,
+      );
+    }
   }
   return warnings;
 }

@@ -1,14 +1,14 @@
 /*
- * PL/pgSQL bodies, parsed with libpg-query's PL/pgSQL parser: every SQL statement and
- * expression embedded in them is checked as a nested statement, every declared type by the
- * name rules, and EXECUTE of a string constant as the SQL it runs. EXECUTE of a string built
- * at run time cannot be seen here: the tenant role's privileges confine it at apply time.
+ * PL/pgSQL bodies of trusted definitions, parsed with libpg-query's PL/pgSQL parser: every SQL
+ * statement and expression embedded in them is checked as a nested statement, and EXECUTE of a
+ * string constant as the SQL it runs. EXECUTE of a string built at run time cannot be seen here,
+ * nor a body this parser cannot read: the tenant role's privileges confine both at apply time,
+ * and the gate checks at commit what they left behind.
  */
 import { parsePlPgSQLSync, scanSync } from 'libpg-query';
-import { NameChecker, splitQualified } from './name-rules.js';
 import { constantString, type Fields, isFields, parseSql, snippet, type StatementNode } from './parse-tree.js';
-import { checkSqlText, errorMessage, tooDeep } from './routine-bodies.js';
-import { inner, type Scope } from './scope.js';
+import { checkSqlText } from './routine-bodies.js';
+import { inner, MAX_NESTING, type TrustedScope } from './scope.js';
 
 /** PostgreSQL's RawParseMode, which says how an embedded expression's text is to be parsed. */
 const RAW_PARSE_DEFAULT = 0;
@@ -24,31 +24,26 @@ const DYNAMIC: Record<string, string> = {
 };
 
 /** The first rule that a PL/pgSQL DO block or routine (its whole statement text) breaks. */
-export function checkPlpgsql(text: string, scope: Scope, where: string): string | undefined {
-  const deep = tooDeep(scope, where);
-  if (deep) return deep;
+export function checkPlpgsql(text: string, scope: TrustedScope, where: string): string | undefined {
+  if (scope.depth >= MAX_NESTING) return undefined;
   let parsed: unknown;
   try {
     // Without a catalog the parser takes `x%ROWTYPE` for a scalar and then refuses `x.f := ...`;
     // a plain `x` is taken for a row, as PostgreSQL would.
     parsed = parsePlPgSQLSync(text.replace(/%\s*rowtype\b/gi, ''));
-  } catch (error) {
-    return `${where}: the PL/pgSQL body does not parse (${errorMessage(error)}), so it cannot be checked`;
+  } catch {
+    return undefined;
   }
   const functions = isFields(parsed) && Array.isArray(parsed.plpgsql_funcs) ? parsed.plpgsql_funcs : [];
-  if (functions.length !== 1) return `${where}: the PL/pgSQL body cannot be checked`;
+  if (functions.length !== 1) return undefined;
   return new PlpgsqlWalk(inner(scope), where).walk(functions[0]);
 }
 
 class PlpgsqlWalk {
-  private readonly names: NameChecker;
-
   constructor(
-    private readonly scope: Scope,
+    private readonly scope: TrustedScope,
     private readonly where: string,
-  ) {
-    this.names = new NameChecker(scope.names);
-  }
+  ) {}
 
   walk(value: unknown): string | undefined {
     if (Array.isArray(value)) {
@@ -72,7 +67,6 @@ class PlpgsqlWalk {
       return `${this.where}, ${key === 'PLpgSQL_stmt_commit' ? 'COMMIT' : 'ROLLBACK'}: transaction control is not allowed: the service controls each version's transactions`;
     }
     if (key === 'PLpgSQL_expr') return this.expression(node);
-    if (key === 'PLpgSQL_type' && typeof node.typname === 'string') return this.declaredType(node.typname);
     if (Object.hasOwn(DYNAMIC, key)) return this.dynamic(node[DYNAMIC[key]]);
     return undefined;
   }
@@ -93,8 +87,8 @@ class PlpgsqlWalk {
     let statements: StatementNode[];
     try {
       statements = parseSql(sql);
-    } catch (error) {
-      return `${at}: it does not parse (${errorMessage(error)}), so it cannot be checked`;
+    } catch {
+      return undefined; // PostgreSQL's to refuse
     }
     for (const statement of statements) {
       const broken = this.scope.check(statement, this.scope);
@@ -111,22 +105,13 @@ class PlpgsqlWalk {
     try {
       [select] = parseSql(`SELECT ${expr.query}`);
     } catch {
-      return undefined; // expression() reports it
+      return undefined; // PostgreSQL's to refuse
     }
     if (select?.kind !== 'SelectStmt') return undefined;
     const [target] = select.node.targetList ?? [];
     const constant = target && 'ResTarget' in target ? constantString(target.ResTarget.val) : undefined;
     if (constant === undefined) return undefined;
     return checkSqlText(constant, this.scope, `${this.where}, in the string EXECUTEd`);
-  }
-
-  /** `v other.t.c%TYPE`, `v other.some_type`: declared types follow the name rules. */
-  private declaredType(typname: string): string | undefined {
-    const ofColumn = /%\s*type$/i.test(typname);
-    const base = typname.replace(/%\s*type$/i, '').replace(/[[(].*$/, '');
-    const parts = splitQualified(base);
-    const broken = ofColumn ? this.names.relation(parts, 1) : this.names.builtinOrOwn(parts);
-    return broken ? `${this.where}, declared type '${typname}': ${broken}` : undefined;
   }
 }
 

@@ -61,8 +61,8 @@ export const TRIGGERS: Feature = { name: 'triggers', plural: true };
 export const CREATE_EXTENSION: Feature = { name: 'CREATE EXTENSION', plural: false };
 export const EXTENSION_OBJECTS: Feature = { name: `objects of the trusted extensions (schema ${EXTENSION_SCHEMA})`, plural: true };
 
-/** The strict policy's rule for a statement that uses `feature`; `trustedRule` when trusted would refuse it too. */
-export function strictRule(feature: Feature, trustedRule?: string): string {
+/** The strict policy's refusal of a statement that uses `feature`; `trustedRule` when trusted would refuse it too. */
+export function trustedOnlyRefusal(feature: Feature, trustedRule?: string): string {
   const head = `${feature.name} ${feature.plural ? 'are' : 'is'} not allowed under the strict policy`;
   if (trustedRule) return `${head}, and the trusted policy would refuse this one: ${trustedRule}`;
   return `${head} (the trusted policy allows ${feature.plural ? 'them' : 'it'})`;

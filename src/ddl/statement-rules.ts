@@ -1,17 +1,16 @@
 /*
- * The rule of each statement kind, for a statement of the definition or one nested in a body.
- * Kinds that only the trusted policy allows tell the scope so (see routine-rules.ts); the
- * caller turns that into the strict policy's refusal.
+ * The strict policy: the rule of each statement kind, then the name rules. Kinds and objects that
+ * only the trusted policy allows tell the scope so; the caller turns that into the refusal.
  */
 import type { AlterTableCmd, ObjectType } from '@pgsql/types';
 import { checkNames } from './name-rules.js';
 import type { NodeKind, NodeOf } from './parse-ddl.js';
 import type { StatementNode } from './parse-tree.js';
-import { ROUTINES, TRIGGERS } from './policy.js';
-import { alterFunction, call, changesRole, createExtension, createFunction, createTrigger, doBlock, ROLE_CHANGE } from './routine-rules.js';
-import type { Scope } from './scope.js';
+import { CALL, CREATE_EXTENSION, DO_BLOCKS, type Feature, ROUTINES, TRIGGERS } from './policy.js';
+import type { StrictScope } from './scope.js';
+import { changesRole, ROLE_CHANGE } from './trusted-rules.js';
 
-type Rule<K extends NodeKind> = (node: NodeOf<K>, scope: Scope, text: string | undefined) => string | undefined;
+type Rule<K extends NodeKind> = (node: NodeOf<K>, scope: StrictScope, text: string | undefined) => string | undefined;
 type Rules = { [K in NodeKind]?: Rule<K> };
 
 const ALTER_TABLE_OBJECTS = new Set<ObjectType>(['OBJECT_TABLE', 'OBJECT_INDEX', 'OBJECT_SEQUENCE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_TYPE']);
@@ -32,21 +31,25 @@ const TRIGGER_SWITCHES = new Set(['AT_EnableTrig', 'AT_DisableTrig', 'AT_EnableT
 const kindOf = (objtype: ObjectType | undefined) => String(objtype ?? '').replace(/^OBJECT_/, '').toLowerCase();
 
 /** Functions, procedures and triggers are objects only the trusted policy handles; false for any other type. */
-function trustedObject(objtype: ObjectType | undefined, scope: Scope): boolean {
+function trustedObject(objtype: ObjectType | undefined, scope: StrictScope): boolean {
   if (objtype && ROUTINE_OBJECTS.has(objtype)) scope.trustedOnly(ROUTINES);
   else if (objtype === 'OBJECT_TRIGGER') scope.trustedOnly(TRIGGERS);
   else return false;
   return true;
 }
 
-/** CONCURRENTLY builds outside a transaction: only in a definition with transactional: false. */
-function concurrently(what: string, instead: string, scope: Scope): string | undefined {
-  if (scope.depth > 0) return `${what} cannot run inside a function or DO block`;
-  if (!scope.options.transactional) return undefined;
+/** CONCURRENTLY builds outside a transaction: only in a definition with transactional: false, which strict definitions never are. */
+function concurrently(what: string, instead: string): string {
   return `${what} cannot run inside the atomic apply (each version is one transaction); ${instead}, or a definition with transactional: false (trusted policy only)`;
 }
 
-function alterTableCmd(cmd: AlterTableCmd, scope: Scope): string | undefined {
+/** A kind only the trusted policy allows: noted, and refused by the caller naming it. */
+const trustedOnly = (feature: Feature) => (_node: unknown, scope: StrictScope) => {
+  scope.trustedOnly(feature);
+  return undefined;
+};
+
+function alterTableCmd(cmd: AlterTableCmd, scope: StrictScope): string | undefined {
   const subtype = cmd.subtype ?? '';
   if (Object.hasOwn(REFUSED_ALTER_TABLE, subtype)) return REFUSED_ALTER_TABLE[subtype];
   if (TRIGGER_SWITCHES.has(subtype)) {
@@ -77,26 +80,21 @@ const RULES: Rules = {
     (node.renameType && RENAMEABLE.has(node.renameType)) || trustedObject(node.renameType, scope)
       ? undefined
       : `renaming a ${kindOf(node.renameType)} is not allowed`,
-  IndexStmt: (node, scope) => {
-    if (!node.concurrent) return undefined;
-    const broken = concurrently('CREATE INDEX CONCURRENTLY', 'use CREATE INDEX', scope);
-    if (broken) return broken;
-    return node.idxname ? undefined : 'CREATE INDEX CONCURRENTLY needs an index name: an interrupted build must be found by name to be rebuilt';
-  },
+  IndexStmt: (node) => (node.concurrent ? concurrently('CREATE INDEX CONCURRENTLY', 'use CREATE INDEX') : undefined),
   DropStmt: (node, scope) => {
     if (node.removeType === 'OBJECT_EXTENSION') return `extensions are shared by every tenant and managed by the service: DROP EXTENSION is not allowed`;
     if (!(node.removeType && DROPPABLE.has(node.removeType)) && !trustedObject(node.removeType, scope)) {
       return `dropping a ${kindOf(node.removeType)} is not allowed`;
     }
-    return node.concurrent ? concurrently('DROP INDEX CONCURRENTLY', 'use DROP INDEX', scope) : undefined;
+    return node.concurrent ? concurrently('DROP INDEX CONCURRENTLY', 'use DROP INDEX') : undefined;
   },
-  ReindexStmt: (node, scope) => {
+  ReindexStmt: (node) => {
     const params = (node.params ?? []).flatMap((p) => ('DefElem' in p ? [p.DefElem.defname] : []));
     const concurrent = params.includes('concurrently');
     if (!concurrent || (node.kind !== 'REINDEX_OBJECT_INDEX' && node.kind !== 'REINDEX_OBJECT_TABLE') || params.some((p) => p !== 'concurrently')) {
       return 'REINDEX is allowed only as REINDEX INDEX|TABLE CONCURRENTLY of the tenant\'s own, in a definition with transactional: false (trusted policy only)';
     }
-    return concurrently('REINDEX CONCURRENTLY', 'drop and create the index', scope);
+    return concurrently('REINDEX CONCURRENTLY', 'drop and create the index');
   },
   CreateSeqStmt: () => undefined,
   AlterSeqStmt: () => undefined,
@@ -116,15 +114,14 @@ const RULES: Rules = {
   InsertStmt: () => undefined,
   UpdateStmt: () => undefined,
   DeleteStmt: () => undefined,
-  // Inside a body a query is normal: a SQL function returns one, PL/pgSQL expressions are ones.
-  SelectStmt: (_node, scope) => (scope.depth > 0 ? undefined : 'a plain SELECT is not allowed: use SELECT inside INSERT, UPDATE or DELETE'),
-  ReturnStmt: (_node, scope) => (scope.depth > 0 ? undefined : 'RETURN belongs in a function body'),
-  DoStmt: doBlock,
-  CreateFunctionStmt: createFunction,
-  AlterFunctionStmt: alterFunction,
-  CallStmt: call,
-  CreateTrigStmt: createTrigger,
-  CreateExtensionStmt: createExtension,
+  SelectStmt: () => 'a plain SELECT is not allowed: use SELECT inside INSERT, UPDATE or DELETE',
+  ReturnStmt: () => 'RETURN belongs in a function body',
+  DoStmt: trustedOnly(DO_BLOCKS),
+  CreateFunctionStmt: trustedOnly(ROUTINES),
+  AlterFunctionStmt: trustedOnly(ROUTINES),
+  CallStmt: trustedOnly(CALL),
+  CreateTrigStmt: trustedOnly(TRIGGERS),
+  CreateExtensionStmt: trustedOnly(CREATE_EXTENSION),
 };
 
 /** Why a kind is refused, for the kinds people try most; anything else is simply not on the list. */
@@ -141,7 +138,7 @@ const REFUSED: [RegExp, string][] = [
   [/^LoadStmt$/, 'LOAD is not allowed'],
 ];
 
-function refusal(statement: StatementNode, scope: Scope): string {
+function refusal(statement: StatementNode, scope: StrictScope): string {
   if (statement.kind === 'TransactionStmt') {
     return scope.options.transactional
       ? 'transaction control is not allowed: each version already runs in one transaction'
@@ -152,10 +149,10 @@ function refusal(statement: StatementNode, scope: Scope): string {
 }
 
 /** RULES looked up by a statement's kind: the table pairs each kind with its node, which TypeScript cannot follow through a union. */
-type AnyRule = (node: StatementNode['node'], scope: Scope, text: string | undefined) => string | undefined;
+type AnyRule = (node: StatementNode['node'], scope: StrictScope, text: string | undefined) => string | undefined;
 
 /** The first rule a statement breaks: its kind's, then the name rules; undefined if it is allowed. */
-export function statementRule(statement: StatementNode, scope: Scope): string | undefined {
+export function statementRule(statement: StatementNode, scope: StrictScope): string | undefined {
   const rule = RULES[statement.kind] as AnyRule | undefined;
   if (!rule) return refusal(statement, scope);
   return rule(statement.node, scope, statement.text) ?? checkNames(statement, scope.names);

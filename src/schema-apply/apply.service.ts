@@ -4,8 +4,10 @@ import type { MigrationStatus } from '../audit/schema-migration.entity.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { PG_POOL } from '../database/pg-pool.js';
+import { TrustedExtensions } from '../database/trusted-extensions.js';
 import type { DefinitionPolicy } from '../ddl/allow-list.js';
 import { type ApplyStep, isSqlError, judgeFault, MigrationRecordMissingError } from './apply-errors.js';
+import { ApplySessions } from './apply-sessions.js';
 import { checkBeforeRunning } from './attempt-checks.js';
 import {
   ATTEMPT_READY_SQL,
@@ -51,6 +53,8 @@ export class ApplyService {
   constructor(
     @Inject(PG_POOL) private readonly pool: pg.Pool,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly sessions: ApplySessions,
+    private readonly trustedExtensions: TrustedExtensions,
   ) {}
 
   /** Throws for a fault to retry (the lock is released first). */
@@ -77,7 +81,7 @@ export class ApplyService {
     }
   }
 
-  private check(migrationId: string, claim: ClaimedAttempt) {
+  private async check(migrationId: string, claim: ClaimedAttempt) {
     return checkBeforeRunning(
       {
         migrationId,
@@ -90,7 +94,7 @@ export class ApplyService {
         currentVersion: claim.current_version,
         previousPending: claim.previous_pending,
       },
-      this.config.trustedExtensions,
+      await this.trustedExtensions.names(),
     );
   }
 
@@ -128,7 +132,7 @@ export class ApplyService {
   private async run(holder: LockHolder, run: TenantRun, reporter: ApplyReporter, tries: Tries, enteredAs?: string): Promise<ApplyOutcome> {
     let session: DdlSession | undefined;
     try {
-      const opened = await openDdlSession(holder, run, this.config.databaseUrl, { enteredAs, settings: run.transactional ? {} : this.stepwiseSettings() });
+      const opened = await openDdlSession(holder, run, this.sessions, { enteredAs, stepwise: run.transactional ? undefined : this.config.apply });
       if ('refused' in opened) return await this.endFailed(holder, run.migrationId, opened.refused);
       session = opened.session;
     } catch (error) {
@@ -138,7 +142,7 @@ export class ApplyService {
     try {
       if (!run.transactional) {
         const outcome = await runStepwise({ holder, session: session as TrustedSession, run, reporter });
-        await session.close(); // the tenant's session ends before its lock is released
+        await session.close(); // the session is done with the tenant before its lock is released
         if (outcome.kind === 'fault') return await this.onFault(holder, undefined, run, outcome.step, outcome.error, reporter, tries);
         return await this.endAndRelease(holder, run, 'success', run.details, run.statements.length);
       }
@@ -190,7 +194,7 @@ export class ApplyService {
     try {
       // Harmless when COMMIT itself failed and no transaction is open (PostgreSQL only warns).
       if (session) await session.client.query('ROLLBACK');
-      await session?.close(); // a tenant's own session ends before its lock is released
+      await session?.close(); // the session is done with the tenant before its lock is released
       if (step.at === 'finish' && error.code === NO_LONGER_PENDING) {
         const status = (await holder.client.query<{ status: MigrationStatus }>(RECORD_STATUS_SQL, [run.migrationId])).rows[0]?.status;
         return { kind: 'already-ended', status: status ?? 'failed' };
@@ -206,11 +210,6 @@ export class ApplyService {
     return this.endFailed(holder, run.migrationId, verdict.details);
   }
 
-  /** A non-transactional definition's session: its timeouts, and a check that ends its statement soon after its worker vanishes. */
-  private stepwiseSettings(): Record<string, number> {
-    return { lock_timeout: this.config.apply.lockTimeoutMs, statement_timeout: this.config.apply.statementTimeoutMs, client_connection_check_interval: 1000 };
-  }
-
   private endFailed(holder: LockHolder, migrationId: string, details: string): Promise<ApplyOutcome> {
     return this.endAndRelease(holder, { migrationId, tenantId: holder.locked! }, 'failed', details, 0);
   }
@@ -224,8 +223,8 @@ export class ApplyService {
     statements: number,
   ): Promise<ApplyOutcome> {
     const { client } = holder;
-    const [end] = (await client.query(endAndReleaseSql(run.migrationId, run.tenantId, status, details, (v) => client.escapeLiteral(v)))) as unknown as pg.QueryResult<EndRow>[];
-    holder.locked = undefined;
+    const [end] = (await client.query(endAndReleaseSql(run.migrationId, status, details, holder.releaseSql(), (v) => client.escapeLiteral(v)))) as unknown as pg.QueryResult<EndRow>[];
+    holder.released();
     const row = end.rows[0];
     if (row.ended !== 1) {
       const current = (await client.query<{ status: MigrationStatus }>(RECORD_STATUS_SQL, [run.migrationId])).rows[0]?.status ?? 'failed';

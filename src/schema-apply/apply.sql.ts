@@ -46,7 +46,14 @@ WHERE m.migration_id = $1`;
 /** Ends the attempt (only a pending one) and lists the tenant's other pending attempts, to wake them. */
 export const END_ATTEMPT_SQL = 'SELECT ended, waiting FROM business_store_service.end_attempt($1, $2, $3)';
 
-export const RELEASE_TENANT_SQL = 'SELECT business_store_service.release_tenant($1)';
+/**
+ * Releases the tenant's lock, first taking back the tenant's role from the apply session it was
+ * lent to, if any: once the lock is free another attempt of the tenant may lend it again.
+ */
+export function releaseSql(tenantId: string, lentTo: string | undefined): string {
+  const release = `SELECT business_store_service.release_tenant('${tenantId}')`;
+  return lentTo ? `SELECT business_store_service.reclaim_tenant('${lentTo}');\n${release}` : release;
+}
 
 export const RECORD_STATUS_SQL = 'SELECT status FROM business_store_service.schema_migrations WHERE migration_id = $1';
 
@@ -73,7 +80,7 @@ export function enterTenantSql(tenantId: string, schema: string, timeouts: { loc
  * reasons that are retried. If anything fails, the release does not run: the failure is recorded
  * under the lock first.
  */
-export function finishSql(migrationId: string, tenantId: string, details: string, escapeLiteral: (value: string) => string): string {
+export function finishSql(migrationId: string, tenantId: string, details: string, release: string, escapeLiteral: (value: string) => string): string {
   return [
     'SET CONSTRAINTS ALL IMMEDIATE',
     `SELECT pg_catalog.set_config('bss.ddl_role', current_user, true)`,
@@ -81,37 +88,72 @@ export function finishSql(migrationId: string, tenantId: string, details: string
     `SELECT business_store_service.leave_tenant('${tenantId}')`,
     `SELECT ended, waiting FROM business_store_service.finish_attempt(${escapeLiteral(migrationId)}, ${escapeLiteral(details)})`,
     'COMMIT',
-    `SELECT business_store_service.release_tenant('${tenantId}')`,
+    release,
   ].join(';\n');
 }
 
 /** Ends the attempt (after ROLLBACK, still under the session lock) and releases the lock, in one round trip. */
-export function endAndReleaseSql(migrationId: string, tenantId: string, status: 'success' | 'failed', details: string, escapeLiteral: (value: string) => string): string {
-  return [
-    `SELECT ended, waiting FROM business_store_service.end_attempt(${escapeLiteral(migrationId)}, '${status}', ${escapeLiteral(details)})`,
-    `SELECT business_store_service.release_tenant('${tenantId}')`,
-  ].join(';\n');
+export function endAndReleaseSql(migrationId: string, status: 'success' | 'failed', details: string, release: string, escapeLiteral: (value: string) => string): string {
+  return [`SELECT ended, waiting FROM business_store_service.end_attempt(${escapeLiteral(migrationId)}, '${status}', ${escapeLiteral(details)})`, release].join(';\n');
 }
 
-// ---- trusted definitions: the tenant's own session (ddl-session.ts) ---------------------------
+// ---- trusted definitions: an apply session lent the tenant's role (apply-sessions.ts, ddl-session.ts) ---
 
-/** Provisions the tenant and lets its role log in with this secret until close. */
-export const OPEN_TENANT_SESSION_SQL = 'SELECT business_store_service.open_tenant_session($1, $2) AS role';
-export const CLOSE_TENANT_SESSION_SQL = 'SELECT business_store_service.close_tenant_session($1)';
+/** A new apply session role, LOGIN with this verifier's secret until closed (p_drop false) once connected. */
+export const OPEN_APPLY_SESSION_SQL = 'SELECT business_store_service.open_apply_session($1) AS role';
+/** $2 false: the role logs in no more; true: its connection has ended, the role goes. */
+export const CLOSE_APPLY_SESSION_SQL = 'SELECT business_store_service.close_apply_session($1, $2)';
+/** Provisions the tenant and lends the session its role (and no other) for one attempt; returns the role. */
+export const LEND_TENANT_SQL = 'SELECT business_store_service.lend_tenant($1, $2) AS role';
 /** Installs a trusted extension into bss_extensions once per database; returns the schema it lives in. */
 export const INSTALL_EXTENSION_SQL = 'SELECT business_store_service.install_extension($1) AS schema';
 
 /**
+ * Between two attempts on one apply session: whatever the last tenant's DDL could leave in the
+ * session is gone (an open transaction, cursors, settings (the role too), prepared statements,
+ * LISTEN, advisory locks, sequence state, temporary objects, cached plans). DISCARD ALL does the
+ * same but cannot share a round trip.
+ */
+export const RESET_APPLY_SESSION_SQL =
+  'ROLLBACK; CLOSE ALL; RESET ALL; DEALLOCATE ALL; UNLISTEN *; SELECT pg_catalog.pg_advisory_unlock_all(); DISCARD SEQUENCES; DISCARD TEMP; DISCARD PLANS';
+
+/**
+ * Where a trusted DDL resolves names: its schema first, then bss_catalog, whose views show the
+ * catalogs as if the tenant were alone in the database (db/catalog/bss_catalog.sql), then
+ * PostgreSQL's own and the trusted extensions.
+ */
+export const trustedSearchPath = (schema: string) => `${schema}, bss_catalog, pg_catalog, ${EXTENSION_SCHEMA}`;
+
+/** The apply session acts as the tenant (`local`: for this transaction only; else for the session). */
+export function trustedSettingsSql(schema: string, role: string, local: boolean): string {
+  return `SELECT pg_catalog.set_config('search_path', '${trustedSearchPath(schema)}', ${local}), pg_catalog.set_config('role', '${role}', ${local})`;
+}
+
+/**
+ * A non-transactional definition's session settings (select list items, after trustedSettingsSql):
+ * its timeouts for each statement, and a check every second that its client is still there, so
+ * that a killed worker's statement ends soon.
+ */
+export function stepwiseSettingsSql(timeouts: { lockTimeoutMs: number; statementTimeoutMs: number }): string {
+  return [
+    `pg_catalog.set_config('lock_timeout', '${Math.trunc(timeouts.lockTimeoutMs)}', false)`,
+    `pg_catalog.set_config('statement_timeout', '${Math.trunc(timeouts.statementTimeoutMs)}', false)`,
+    `pg_catalog.set_config('client_connection_check_interval', '1000', false)`,
+  ].join(', ');
+}
+
+/**
  * SQLSTATEs of the gate: the DDL left something behind it may not (BSS03), the record was no
- * longer pending (BSS02), the session is not the attempt's tenant's or the tenant is not locked (BSS06).
+ * longer pending (BSS02), the session is not lent the attempt's tenant or the tenant is not
+ * locked (BSS06), the DDL no longer runs as the tenant's role (BSS01).
  */
 export const LEFT_FORBIDDEN_STATE = 'BSS03';
 export const NOT_THIS_SESSION = 'BSS06';
-/** An earlier session of the tenant's role still runs: wait for PostgreSQL to end it. */
+/** An earlier session lent the tenant is still in a transaction: wait for PostgreSQL to end it. */
 export const EARLIER_SESSION_RUNNING = 'BSS05';
-export const GATE_FINISH_SQLSTATES = new Set([LEFT_FORBIDDEN_STATE, NO_LONGER_PENDING, NOT_THIS_SESSION]);
+export const GATE_FINISH_SQLSTATES = new Set([LEFT_TENANT_ROLE, LEFT_FORBIDDEN_STATE, NO_LONGER_PENDING, NOT_THIS_SESSION]);
 
-/** In the tenant's session: the deferred checks, the record's success through the gate, COMMIT. */
+/** In the apply session: the deferred checks, the record's success through the gate, COMMIT. */
 export function gateFinishSql(migrationId: string, details: string, escapeLiteral: (value: string) => string): string {
   return [
     'SET CONSTRAINTS ALL IMMEDIATE',

@@ -32,6 +32,8 @@ export interface TenantRun {
   policy: DefinitionPolicy;
   transactional: boolean;
   statements: readonly ParsedStatement[];
+  /** The trusted extensions it creates anywhere in it: the service installs them first. */
+  extensions: readonly string[];
   details: string;
 }
 

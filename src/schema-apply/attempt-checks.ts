@@ -1,4 +1,4 @@
-import { AllowOptionsError, checkAllowed, DdlRejectedError, type DefinitionPolicy, TooManyStatementsError } from '../ddl/allow-list.js';
+import { AllowOptionsError, checkAllowed, DdlRejectedError, type DefinitionPolicy, extensionsCreated, TooManyStatementsError } from '../ddl/allow-list.js';
 import { parseDdlCached } from '../ddl/parse-cache.js';
 import { summarize } from '../ddl/summary.js';
 import { tenantSchemaName } from '../ddl/tenant-schema-name.js';
@@ -44,5 +44,6 @@ export async function checkBeforeRunning(definition: DefinitionOnTenant, trusted
     return { kind: 'refused', details: `Refused before running anything: ${error.message}.` };
   }
   const { migrationId, tenantId, tenantSchemaId } = definition;
-  return { kind: 'run', run: { migrationId, tenantId, tenantSchemaId, schema, policy, transactional, statements, details: summarize(version, statements) } };
+  const extensions = policy === 'trusted' ? extensionsCreated(statements, { trustedExtensions }) : [];
+  return { kind: 'run', run: { migrationId, tenantId, tenantSchemaId, schema, policy, transactional, statements, extensions, details: summarize(version, statements) } };
 }

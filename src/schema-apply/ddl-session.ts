@@ -1,20 +1,21 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { EXTENSION_SCHEMA } from '../ddl/policy.js';
+import type { ApplySession, ApplySessions } from './apply-sessions.js';
 import type { TenantRun } from './apply.types.js';
 import {
   beginSql,
-  CLOSE_TENANT_SESSION_SQL,
   enterTenantSql,
   FINISH_SQLSTATES,
   finishSql,
   GATE_FINISH_SQLSTATES,
   gateFinishSql,
   INSTALL_EXTENSION_SQL,
-  OPEN_TENANT_SESSION_SQL,
-  RELEASE_TENANT_SQL,
+  LEND_TENANT_SQL,
+  releaseSql,
+  stepwiseSettingsSql,
   tenantSessionSql,
+  trustedSettingsSql,
 } from './apply.sql.js';
-import { tenantSessionSecret } from './scram-verifier.js';
 
 export interface EndRow {
   ended: number;
@@ -29,6 +30,8 @@ export interface Timeouts {
 /** The attempt's own service connection and the tenant's lock it holds at session level from the claim to the end. */
 export class LockHolder {
   locked?: string;
+  /** The apply session the tenant's role is lent to (trusted): taken back when the lock is released. */
+  lentTo?: string;
   broken = false;
 
   constructor(readonly client: pg.PoolClient) {}
@@ -38,9 +41,22 @@ export class LockHolder {
     await this.client.query('ROLLBACK');
   }
 
+  /** The SQL that releases the tenant's lock (and takes back its role); call released() once it ran. */
+  releaseSql(): string {
+    return releaseSql(this.locked!, this.lentTo);
+  }
+
+  released(): void {
+    this.locked = undefined;
+    this.lentTo = undefined;
+  }
+
   async close(): Promise<void> {
     if (this.locked && !this.broken) {
-      await this.client.query(RELEASE_TENANT_SQL, [this.locked]).catch(() => (this.broken = true));
+      await this.client.query(this.releaseSql()).then(
+        () => this.released(),
+        () => (this.broken = true),
+      );
     }
     // A connection in doubt is closed, not reused: closing it also frees any lock it still holds.
     this.client.release(this.broken);
@@ -89,8 +105,8 @@ export class StrictSession implements DdlSession {
   }
 
   async commit(migrationId: string, details: string): Promise<EndRow> {
-    const results = (await this.client.query(finishSql(migrationId, this.tenantId, details, (v) => this.client.escapeLiteral(v)))) as unknown as pg.QueryResult[];
-    this.holder.locked = undefined; // released by the same round trip, after COMMIT
+    const results = (await this.client.query(finishSql(migrationId, this.tenantId, details, this.holder.releaseSql(), (v) => this.client.escapeLiteral(v)))) as unknown as pg.QueryResult[];
+    this.holder.released(); // by the same round trip, after COMMIT
     return results[4].rows[0] as EndRow;
   }
 
@@ -98,49 +114,49 @@ export class StrictSession implements DdlSession {
 }
 
 /**
- * trusted: a connection of its own whose session user is the tenant's role (LOGIN only while that
- * connection is made, with a fresh secret), so that RESET ROLE or SET ROLE in dynamic SQL lands on the
- * tenant itself, never on the service. Its record ends through the gate function, in the DDL's
- * own transaction.
+ * trusted: an apply session (apply-sessions.ts), lent the tenant's role for this attempt and
+ * acting as it (SET ROLE). Its session user owns nothing, so RESET ROLE or SET ROLE in dynamic
+ * SQL lands on a role that can do nothing or on this tenant, never on the service or another
+ * tenant. Unqualified catalog names show only the tenant's own objects (bss_catalog). Its record
+ * ends through the gate function, in the DDL's own transaction.
  */
 export class TrustedSession implements DdlSession {
   readonly finishCodes = GATE_FINISH_SQLSTATES;
+  private closed = false;
 
   private constructor(
-    private readonly holder: LockHolder,
-    private readonly tenantId: string,
-    readonly client: pg.Client,
+    private readonly sessions: ApplySessions,
+    private readonly session: ApplySession,
+    private readonly schema: string,
+    private readonly role: string,
   ) {}
 
+  get client(): pg.ClientBase {
+    return this.session.client;
+  }
+
   /**
-   * Opens the tenant's session. `options` are session settings (search_path, and for a
-   * non-transactional definition its timeouts and a check that notices a vanished client).
+   * Lends a session of the pool the tenant's role (the holder holds the tenant's lock, and takes
+   * the role back when it releases it). `stepwise`: a non-transactional definition's statements
+   * run outside one transaction, so the session acts as the tenant, with these timeouts and a
+   * check that notices a vanished client, for the whole attempt.
    */
-  static async open(holder: LockHolder, databaseUrl: string, tenantId: string, schema: string, settings: Record<string, string | number> = {}): Promise<TrustedSession> {
-    const { secret, verifier } = tenantSessionSecret();
-    const role = (await holder.client.query<{ role: string }>(OPEN_TENANT_SESSION_SQL, [tenantId, verifier])).rows[0].role;
-    const url = new URL(databaseUrl);
-    url.username = encodeURIComponent(role);
-    url.password = secret;
-    const options = Object.entries({ search_path: `${schema},${EXTENSION_SCHEMA}`, ...settings })
-      .map(([name, value]) => `-c ${name}=${String(value)}`)
-      .join(' ');
-    const client = new pg.Client({ connectionString: url.toString(), application_name: 'bss-tenant-session', options });
-    client.on('error', () => undefined); // a lost connection fails the next query instead
-    const session = new TrustedSession(holder, tenantId, client);
+  static async open(holder: LockHolder, sessions: ApplySessions, run: Pick<TenantRun, 'tenantId' | 'schema'>, stepwise?: Timeouts): Promise<TrustedSession> {
+    const session = await sessions.acquire();
     try {
-      await client.connect();
+      const role = (await holder.client.query<{ role: string }>(LEND_TENANT_SQL, [run.tenantId, session.role])).rows[0].role;
+      holder.lentTo = session.role;
+      const trusted = new TrustedSession(sessions, session, run.schema, role);
+      if (stepwise) await session.client.query(`${trustedSettingsSql(run.schema, role, false)}, ${stepwiseSettingsSql(stepwise)}`);
+      return trusted;
     } catch (error) {
-      await session.close();
+      await sessions.release(session);
       throw error;
     }
-    // LOGIN only for the handshake: a session already made keeps running without it.
-    await session.endLogin();
-    return session;
   }
 
   begin(timeouts: Timeouts): Promise<string> {
-    return Promise.resolve(`${beginSql(timeouts)};\n`);
+    return Promise.resolve(`${beginSql(timeouts)};\n${trustedSettingsSql(this.schema, this.role, true)};\n`);
   }
 
   async commit(migrationId: string, details: string): Promise<EndRow> {
@@ -148,46 +164,33 @@ export class TrustedSession implements DdlSession {
     return results[1].rows[0] as EndRow;
   }
 
-  private loginEnded = false;
-  private closed = false;
-
-  /** Takes LOGIN and the secret away from the tenant's role (once). */
-  private async endLogin(): Promise<void> {
-    if (this.loginEnded || this.holder.broken) return;
-    this.loginEnded = true;
-    await this.holder.client.query(CLOSE_TENANT_SESSION_SQL, [this.tenantId]).catch(() => (this.holder.broken = true));
-  }
-
-  /** Ends the tenant's connection (once), and its LOGIN if the connection never came up; the lock stays with the holder. */
+  /** Hands the session back, cleaned of this attempt (once); the tenant's lock and role stay with the holder. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.client.end().catch(() => undefined);
-    await this.endLogin();
+    await this.sessions.release(this.session);
   }
 }
 
 /**
- * Where a run's DDL goes: the holder's own connection for strict; for trusted, the tenant's own
- * session, once the definition's extensions are installed into bss_extensions (a refusal's
- * details if one lives in another schema, where tenants cannot use it).
+ * Where a run's DDL goes: the holder's own connection for strict; for trusted, an apply session,
+ * once the definition's extensions are installed into bss_extensions (a refusal's details if one
+ * lives in another schema, where tenants cannot use it).
  */
 export async function openDdlSession(
   holder: LockHolder,
-  run: Pick<TenantRun, 'tenantId' | 'schema' | 'policy' | 'statements'>,
-  databaseUrl: string,
-  options: { settings?: Record<string, string | number>; enteredAs?: string } = {},
+  run: Pick<TenantRun, 'tenantId' | 'schema' | 'policy' | 'extensions'>,
+  sessions: ApplySessions,
+  options: { stepwise?: Timeouts; enteredAs?: string } = {},
 ): Promise<{ session: DdlSession } | { refused: string }> {
   if (run.policy === 'strict') return { session: new StrictSession(holder, run.tenantId, run.schema, options.enteredAs) };
-  for (const statement of run.statements) {
-    if (statement.kind !== 'CreateExtensionStmt') continue;
-    const name = statement.node.extname!.toLowerCase();
+  for (const name of run.extensions) {
     const { schema } = (await holder.client.query<{ schema: string }>(INSTALL_EXTENSION_SQL, [name])).rows[0];
-    if (schema !== EXTENSION_SCHEMA) {
+    if (schema !== EXTENSION_SCHEMA && schema !== 'pg_catalog') {
       return {
         refused: `Refused before running anything: extension ${name} is installed in schema ${schema}, where tenants cannot use it; a DBA moves it with ALTER EXTENSION ${name} SET SCHEMA ${EXTENSION_SCHEMA}.`,
       };
     }
   }
-  return { session: await TrustedSession.open(holder, databaseUrl, run.tenantId, run.schema, options.settings) };
+  return { session: await TrustedSession.open(holder, sessions, run, options.stepwise) };
 }

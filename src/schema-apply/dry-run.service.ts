@@ -4,9 +4,11 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../common/domai
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { PG_POOL } from '../database/pg-pool.js';
+import { TrustedExtensions } from '../database/trusted-extensions.js';
 import type { DefinitionPolicy } from '../ddl/allow-list.js';
 import { type ApplyStep, describeFault } from './apply-errors.js';
 import { checkBeforeRunning } from './attempt-checks.js';
+import { ApplySessions } from './apply-sessions.js';
 import { LockHolder, openDdlSession } from './ddl-session.js';
 import { CAPTURE_SQL, CLAIM_DEFINITION_SQL, TENANT_VERSIONS_SQL } from './dry-run.sql.js';
 
@@ -74,6 +76,8 @@ export class DryRunService {
   constructor(
     @Inject(PG_POOL) private readonly pool: pg.Pool,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly sessions: ApplySessions,
+    private readonly trustedExtensions: TrustedExtensions,
   ) {}
 
   async dryRun(schemaId: string): Promise<DryRunResult> {
@@ -106,14 +110,14 @@ export class DryRunService {
     const versions = (await holder.client.query<{ current_version: number; previous_pending: boolean }>(TENANT_VERSIONS_SQL, [def.tenant_id, def.version])).rows[0];
     const checked = await checkBeforeRunning(
       { migrationId: '', tenantId: def.tenant_id, tenantSchemaId: schemaId, ...def, currentVersion: versions.current_version, previousPending: versions.previous_pending },
-      this.config.trustedExtensions,
+      await this.trustedExtensions.names(),
     );
     if (checked.kind === 'wait') {
       return { plan: answer('failed', `Version ${def.version} applies only on top of version ${def.version - 1}, which is still pending (current version ${versions.current_version}).`) };
     }
     if (checked.kind === 'refused') return { plan: answer('failed', checked.details) };
     const { run } = checked;
-    const opened = await openDdlSession(holder, run, this.config.databaseUrl);
+    const opened = await openDdlSession(holder, run, this.sessions);
     if ('refused' in opened) return { plan: answer('failed', opened.refused) };
     const { session } = opened;
     const planned: PlannedStatement[] = [];

@@ -6,6 +6,7 @@ import { logConnectionErrors } from '../bullmq/queue-errors.js';
 import { withWorkerOptions, workerOptions } from '../bullmq/worker-options.js';
 import type { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { ApplySessions } from './apply-sessions.js';
 import { ApplyProcessor } from './apply.processor.js';
 import { ApplyService } from './apply.service.js';
 import { DryRunController } from './dry-run.controller.js';
@@ -35,6 +36,7 @@ export class SchemaApplyModule {
       controllers: config.role === 'worker' ? [] : [MigrationsController, DryRunController],
       providers: [
         AttemptsService,
+        ApplySessions,
         ApplyService,
         DryRunService,
         ReconcilerService,

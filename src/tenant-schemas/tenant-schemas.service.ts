@@ -1,8 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '../common/domain-errors.js';
-import type { AppConfig } from '../config/app-config.js';
-import { APP_CONFIG } from '../config/config.module.js';
+import { TrustedExtensions } from '../database/trusted-extensions.js';
 import { checkAllowed } from '../ddl/allow-list.js';
 import { lintDefinition } from '../ddl/lint.js';
 import { parseDdlCached } from '../ddl/parse-cache.js';
@@ -16,7 +15,7 @@ const UNIQUE_VIOLATION = '23505';
 export class TenantSchemasService {
   constructor(
     private readonly em: EntityManager,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly trustedExtensions: TrustedExtensions,
   ) {}
 
   /**
@@ -27,7 +26,7 @@ export class TenantSchemasService {
     const policy = dto.policy ?? 'strict';
     const transactional = dto.transactional ?? true;
     const statements = await parseDdlCached(dto.ddl);
-    checkAllowed(statements, tenantSchemaName(dto.tenant_id), { policy, transactional, trustedExtensions: this.config.trustedExtensions });
+    checkAllowed(statements, tenantSchemaName(dto.tenant_id), { policy, transactional, trustedExtensions: await this.trustedExtensions.names() });
     const warnings = lintDefinition(statements);
     try {
       // The checksum is computed by the table's trigger, so it cannot disagree with the DDL.

@@ -2,8 +2,8 @@ import type pg from 'pg';
 
 /**
  * What a schema holds, as text with the schema's own name replaced by `S`: tables and columns,
- * constraints, indexes (with validity), triggers, routines, enum labels, and row counts. Two
- * schemas built by the same DDL compare equal.
+ * constraints, indexes (with validity), triggers, routines, enum labels, sequences (with their
+ * last values), and row counts. Two schemas built by the same DDL compare equal.
  */
 export async function schemaSnapshot(db: pg.Pool, schema: string): Promise<Record<string, unknown>> {
   const q = async <R extends pg.QueryResultRow = Record<string, unknown>>(sql: string) => (await db.query<R>(sql, [schema])).rows;
@@ -24,6 +24,7 @@ export async function schemaSnapshot(db: pg.Pool, schema: string): Promise<Recor
                        WHERE n.nspname = $1 ORDER BY 1`),
     enums: await q(`SELECT t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder) AS labels FROM pg_type t
                     JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = $1 GROUP BY 1 ORDER BY 1`),
+    sequences: await q(`SELECT sequencename, data_type::text, last_value::text FROM pg_sequences WHERE schemaname = $1 ORDER BY 1`),
     rows,
   };
   return JSON.parse(JSON.stringify(snapshot).replaceAll(schema, 'S')) as Record<string, unknown>;
