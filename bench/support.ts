@@ -65,7 +65,13 @@ export async function createBenchDb(): Promise<BenchDb> {
   const pools: pg.Pool[] = [];
   const drop = async () => {
     await Promise.all(pools.map((p) => p.end().catch(() => undefined)));
+    const database = (await adminQuery<{ hex: string }>('SELECT to_hex(oid::bigint) AS hex FROM pg_database WHERE datname = $1', [name])).rows[0]?.hex;
     await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    // The database's tenant group and its apply sessions' roles are cluster-wide too.
+    if (database) {
+      const { rows } = await adminQuery<{ rolname: string }>('SELECT rolname FROM pg_roles WHERE rolname LIKE $1 OR rolname = $2', [`bss\\_session\\_${database}\\_%`, `bss_tenants_${database}`]);
+      for (const { rolname } of rows) await adminQuery(`DROP ROLE IF EXISTS ${rolname}`).catch(() => undefined);
+    }
   };
   const unregister = onCleanup(drop);
   await vacuumRoleCatalogs();

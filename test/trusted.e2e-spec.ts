@@ -91,9 +91,11 @@ describe('trusted definitions', () => {
       const data = async (pool: pg.Pool, schema: string) => ({
         accounts: (await pool.query(`SELECT id, email::text, display_name, lifetime_total FROM ${schema}.accounts ORDER BY id`)).rows,
         orders: (await pool.query(`SELECT id, account_id, total, status::text, updated_at IS NULL AS untouched FROM ${schema}.orders ORDER BY id`)).rows,
+        counts: (await pool.query(`SELECT * FROM ${schema}.catalog_counts`)).rows,
       });
       const expected = { schema: await schemaSnapshot(aloneDb, 'app'), data: await data(aloneDb, 'app') };
-      expect(Object.keys(expected.schema.rows as object)).toEqual(['accounts', 'orders']);
+      expect(Object.keys(expected.schema.rows as object)).toEqual(['accounts', 'catalog_counts', 'orders']);
+      expect(expected.data.counts).toEqual([{ order_constraints: 3, relations: 3, triggers: 1, guarded: true }]);
       expect((expected.schema.constraints as unknown[]).length).toBeGreaterThan(3);
       for (const tenantId of tenants) {
         expect({ schema: await schemaSnapshot(db, tenantSchema(tenantId)), data: await data(db, tenantSchema(tenantId)) }).toEqual(expected);

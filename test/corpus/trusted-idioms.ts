@@ -117,4 +117,14 @@ END $$;
 DROP INDEX IF EXISTS legacy.orders_legacy_idx;
 DROP TABLE IF EXISTS order_drafts;`,
   },
+  {
+    name: 'catalog reads in a function the apply runs and in a top-level statement',
+    transactional: true,
+    ddl: `CREATE FUNCTION has_constraint(name text) RETURNS boolean LANGUAGE sql STABLE AS $$ SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = name) $$;
+CREATE TABLE catalog_counts AS
+  SELECT (SELECT count(*) FROM pg_constraint WHERE conname LIKE 'orders%')::int AS order_constraints,
+         (SELECT count(*) FROM pg_class WHERE relname IN ('accounts', 'orders', 'accounts_email_key'))::int AS relations,
+         (SELECT count(*) FROM pg_trigger WHERE tgname = 'orders_touch')::int AS triggers,
+         has_constraint('orders_total_nonnegative') AS guarded;`,
+  },
 ];
