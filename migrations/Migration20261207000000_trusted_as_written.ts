@@ -4,12 +4,12 @@ import { sqlStatements } from '../src/database/sql-source.js';
 const S = 'business_store_service';
 const LOADED = [
   'functions/business_store_service.is_apply_session.sql',
-  'functions/business_store_service.provision_tenant.sql',
   'functions/business_store_service.open_apply_session.sql',
   'functions/business_store_service.close_apply_session.sql',
   'functions/business_store_service.lend_tenant.sql',
   'functions/business_store_service.reclaim_tenant.sql',
   'functions/bss_gate.check_session.sql',
+  'functions/bss_gate.finish_attempt.sql',
   'catalog/bss_catalog.sql',
 ];
 const RESTORED = 'history/Migration20261207000000_trusted_as_written';
@@ -22,7 +22,8 @@ const TENANTS_GROUP = `'bss_tenants_' || to_hex((SELECT oid FROM pg_database WHE
  * - A trusted DDL runs in a pooled apply session: a LOGIN role of its own that owns nothing and is
  *   lent one tenant's role per attempt (open_apply_session, lend_tenant, reclaim_tenant), instead
  *   of a new connection logged in as the tenant. Tenant roles never log in again.
- * - Tenant roles inherit TEMPORARY on the database from one group role, for temporary tables.
+ * - A tenant role lent to a session inherits TEMPORARY on the database from one group role, for
+ *   temporary tables (lend_tenant does it once per tenant; strict tenants never need it).
  * - bss_catalog: views over the catalogs that show a tenant's session only its own objects.
  */
 export class Migration20261207000000_trusted_as_written extends Migration {
@@ -36,17 +37,13 @@ export class Migration20261207000000_trusted_as_written extends Migration {
         END IF;
         EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO %I', current_database(), v_group);
       END $$`);
-    // Tenants provisioned before: in the group, and no LOGIN left from an attempt's session.
+    // No tenant role keeps a LOGIN left by an attempt's session whose process died mid-handshake.
     this.addSql(`
       DO $$
-      DECLARE
-        v_group name := ${TENANTS_GROUP};
-        v_role record;
+      DECLARE v_role record;
       BEGIN
-        FOR v_role IN SELECT n.nspowner::regrole::text AS name FROM pg_namespace n
-                      WHERE n.nspname LIKE 'tenant\\_%' AND n.nspowner::regrole::text LIKE 'bss\\_tenant\\_%' LOOP
-          EXECUTE format('ALTER ROLE %I INHERIT NOLOGIN PASSWORD NULL', v_role.name);
-          EXECUTE format('GRANT %I TO %I', v_group, v_role.name);
+        FOR v_role IN SELECT r.rolname FROM pg_roles r WHERE r.rolname LIKE 'bss\\_tenant\\_%' AND r.rolcanlogin LOOP
+          EXECUTE format('ALTER ROLE %I NOLOGIN PASSWORD NULL', v_role.rolname);
         END LOOP;
       END $$`);
     this.addSql(`CREATE SCHEMA bss_catalog`);
@@ -56,10 +53,12 @@ export class Migration20261207000000_trusted_as_written extends Migration {
   }
 
   override async down(): Promise<void> {
-    for (const name of ['open_tenant_session', 'close_tenant_session', 'provision_tenant']) {
+    for (const name of ['open_tenant_session', 'close_tenant_session']) {
       for (const sql of await sqlStatements(`${RESTORED}/${S}.${name}.sql`)) this.addSql(sql);
     }
-    for (const sql of await sqlStatements(`${RESTORED}/bss_gate.check_session.sql`)) this.addSql(sql);
+    for (const name of ['check_session', 'finish_attempt']) {
+      for (const sql of await sqlStatements(`${RESTORED}/bss_gate.${name}.sql`)) this.addSql(sql);
+    }
     this.addSql(`DROP SCHEMA bss_catalog CASCADE`);
     for (const fn of ['reclaim_tenant(name)', 'lend_tenant(uuid, name)', 'close_apply_session(name, boolean)', 'open_apply_session(text)', 'is_apply_session(text)']) {
       this.addSql(`DROP FUNCTION ${S}.${fn}`);

@@ -127,14 +127,7 @@ describe('the apply functions', () => {
        FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner WHERE n.nspname = $1`,
       [`tenant_${hex}`],
     );
-    expect(rows).toEqual([{ nspname: `tenant_${hex}`, owner: role, rolcanlogin: false, rolinherit: true, rolsuper: false, rolcreaterole: false }]);
-    // It inherits from one role only, the database's tenant group, which holds TEMPORARY on the database and nothing else.
-    const groups = await db.query<{ grp: string; temp: boolean; can_login: boolean }>(
-      `SELECT g.rolname AS grp, has_database_privilege(g.oid, current_database(), 'TEMPORARY') AS temp, g.rolcanlogin AS can_login
-       FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid WHERE a.member = $1::regrole`,
-      [role],
-    );
-    expect(groups.rows).toEqual([{ grp: expect.stringMatching(/^bss_tenants_[0-9a-f]+$/) as string, temp: true, can_login: false }]);
+    expect(rows).toEqual([{ nspname: `tenant_${hex}`, owner: role, rolcanlogin: false, rolinherit: false, rolsuper: false, rolcreaterole: false }]);
   });
 
   it('enter_tenant refuses a tenant schema that someone else owns', async () => {

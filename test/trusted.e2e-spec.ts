@@ -134,5 +134,13 @@ END $$`;
     expect({ current, login }).toEqual({ current: rows[0].owner, login: 'false' });
     // The tenant's role: never LOGIN, and lent to no session once its attempt has ended.
     expect(rows[0]).toMatchObject({ rolcanlogin: false, no_password: true, members: [] });
+    // For temporary tables it inherits from the database's tenant group, which holds TEMPORARY and nothing else.
+    const groups = await db.query<{ grp: string; temp: boolean; create: boolean; can_login: boolean }>(
+      `SELECT g.rolname AS grp, has_database_privilege(g.oid, current_database(), 'TEMPORARY') AS temp,
+              has_database_privilege(g.oid, current_database(), 'CREATE') AS create, g.rolcanlogin AS can_login
+       FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid WHERE a.member = $1::regrole`,
+      [rows[0].owner],
+    );
+    expect(groups.rows).toEqual([{ grp: expect.stringMatching(/^bss_tenants_[0-9a-f]+$/) as string, temp: true, create: false, can_login: false }]);
   });
 });

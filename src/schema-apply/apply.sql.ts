@@ -46,13 +46,8 @@ WHERE m.migration_id = $1`;
 /** Ends the attempt (only a pending one) and lists the tenant's other pending attempts, to wake them. */
 export const END_ATTEMPT_SQL = 'SELECT ended, waiting FROM business_store_service.end_attempt($1, $2, $3)';
 
-/**
- * Releases the tenant's lock, first taking back the tenant's role from the apply session it was
- * lent to, if any: once the lock is free another attempt of the tenant may lend it again.
- */
-export function releaseSql(tenantId: string, lentTo: string | undefined): string {
-  const release = `SELECT business_store_service.release_tenant('${tenantId}')`;
-  return lentTo ? `SELECT business_store_service.reclaim_tenant('${lentTo}');\n${release}` : release;
+export function releaseSql(tenantId: string): string {
+  return `SELECT business_store_service.release_tenant('${tenantId}')`;
 }
 
 export const RECORD_STATUS_SQL = 'SELECT status FROM business_store_service.schema_migrations WHERE migration_id = $1';
@@ -105,6 +100,8 @@ export const OPEN_APPLY_SESSION_SQL = 'SELECT business_store_service.open_apply_
 export const CLOSE_APPLY_SESSION_SQL = 'SELECT business_store_service.close_apply_session($1, $2)';
 /** Provisions the tenant and lends the session its role (and no other) for one attempt; returns the role. */
 export const LEND_TENANT_SQL = 'SELECT business_store_service.lend_tenant($1, $2) AS role';
+/** Takes back the role lent to the session (the gate does it in the transaction that records success). */
+export const RECLAIM_TENANT_SQL = 'SELECT business_store_service.reclaim_tenant($1)';
 /** Installs a trusted extension into bss_extensions once per database; returns the schema it lives in. */
 export const INSTALL_EXTENSION_SQL = 'SELECT business_store_service.install_extension($1) AS schema';
 

@@ -11,6 +11,7 @@ import {
   gateFinishSql,
   INSTALL_EXTENSION_SQL,
   LEND_TENANT_SQL,
+  RECLAIM_TENANT_SQL,
   releaseSql,
   stepwiseSettingsSql,
   tenantSessionSql,
@@ -30,7 +31,7 @@ export interface Timeouts {
 /** The attempt's own service connection and the tenant's lock it holds at session level from the claim to the end. */
 export class LockHolder {
   locked?: string;
-  /** The apply session the tenant's role is lent to (trusted): taken back when the lock is released. */
+  /** The apply session the tenant's role is lent to (trusted), until it is taken back. */
   lentTo?: string;
   broken = false;
 
@@ -41,13 +42,19 @@ export class LockHolder {
     await this.client.query('ROLLBACK');
   }
 
-  /** The SQL that releases the tenant's lock (and takes back its role); call released() once it ran. */
+  /** The SQL that releases the tenant's lock; call released() once it ran. */
   releaseSql(): string {
-    return releaseSql(this.locked!, this.lentTo);
+    return releaseSql(this.locked!);
   }
 
   released(): void {
     this.locked = undefined;
+  }
+
+  /** Takes the tenant's role back from the apply session it was lent to, if the attempt did not already. */
+  async reclaim(): Promise<void> {
+    if (!this.lentTo) return;
+    await this.client.query(RECLAIM_TENANT_SQL, [this.lentTo]);
     this.lentTo = undefined;
   }
 
@@ -125,6 +132,7 @@ export class TrustedSession implements DdlSession {
   private closed = false;
 
   private constructor(
+    private readonly holder: LockHolder,
     private readonly sessions: ApplySessions,
     private readonly session: ApplySession,
     private readonly schema: string,
@@ -136,23 +144,28 @@ export class TrustedSession implements DdlSession {
   }
 
   /**
-   * Lends a session of the pool the tenant's role (the holder holds the tenant's lock, and takes
-   * the role back when it releases it). `stepwise`: a non-transactional definition's statements
+   * Lends a session of the pool the tenant's role (the holder holds the tenant's lock). `stepwise`: a non-transactional definition's statements
    * run outside one transaction, so the session acts as the tenant, with these timeouts and a
    * check that notices a vanished client, for the whole attempt.
    */
   static async open(holder: LockHolder, sessions: ApplySessions, run: Pick<TenantRun, 'tenantId' | 'schema'>, stepwise?: Timeouts): Promise<TrustedSession> {
     const session = await sessions.acquire();
+    let role: string;
     try {
-      const role = (await holder.client.query<{ role: string }>(LEND_TENANT_SQL, [run.tenantId, session.role])).rows[0].role;
-      holder.lentTo = session.role;
-      const trusted = new TrustedSession(sessions, session, run.schema, role);
-      if (stepwise) await session.client.query(`${trustedSettingsSql(run.schema, role, false)}, ${stepwiseSettingsSql(stepwise)}`);
-      return trusted;
+      role = (await holder.client.query<{ role: string }>(LEND_TENANT_SQL, [run.tenantId, session.role])).rows[0].role;
     } catch (error) {
-      await sessions.release(session);
+      await sessions.release(session); // nothing was lent
       throw error;
     }
+    holder.lentTo = session.role;
+    const trusted = new TrustedSession(holder, sessions, session, run.schema, role);
+    if (stepwise) {
+      await session.client.query(`${trustedSettingsSql(run.schema, role, false)}, ${stepwiseSettingsSql(stepwise)}`).catch(async (error: unknown) => {
+        await trusted.close();
+        throw error;
+      });
+    }
+    return trusted;
   }
 
   begin(timeouts: Timeouts): Promise<string> {
@@ -161,13 +174,23 @@ export class TrustedSession implements DdlSession {
 
   async commit(migrationId: string, details: string): Promise<EndRow> {
     const results = (await this.client.query(gateFinishSql(migrationId, details, (v) => this.client.escapeLiteral(v)))) as unknown as pg.QueryResult[];
+    this.holder.lentTo = undefined; // the gate took the tenant's role back in the same transaction
     return results[1].rows[0] as EndRow;
   }
 
-  /** Hands the session back, cleaned of this attempt (once); the tenant's lock and role stay with the holder. */
+  /**
+   * Hands the session back, cleaned of this attempt (once), after the tenant's role is taken back
+   * from it: only then may another attempt lend it a role. The tenant's lock stays with the holder.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    try {
+      await this.holder.reclaim();
+    } catch {
+      this.holder.broken = true;
+      this.session.usable = false; // closed, and its role (with the membership) dropped
+    }
     await this.sessions.release(this.session);
   }
 }
