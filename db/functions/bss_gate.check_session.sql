@@ -1,10 +1,14 @@
 -- What a trusted DDL's session may do to the audit log is checked here, for finish_attempt and
--- statement_done. The session is an apply session of this database, lent the attempt's tenant's
--- role and no other, acting as that role (SET ROLE); the attempt is pending; its tenant's lock
--- is held by another session (the service's); and the tenant's schema shows nothing a trusted
--- definition may not leave behind: no SECURITY DEFINER routine, no grant to anyone else (on the
--- schema, its objects or their columns), no default privileges, role settings or large objects.
--- Returns the attempt's tenant.
+-- statement_done. The session is an apply session, lent the attempt's tenant's role and no other,
+-- acting as that role (SET ROLE); the attempt is pending; its tenant's lock is held by another
+-- session (the service's); and the tenant's schema shows nothing a trusted definition may not
+-- leave behind: no SECURITY DEFINER routine, no grant to anyone else (on the schema, its objects
+-- or their columns), no default privileges, role settings or large objects. Returns the tenant.
+--
+-- Small queries: in a fan-out every CREATE SCHEMA makes PostgreSQL plan each statement of this
+-- function again, and a query joining many catalogs costs more to plan than to run. The schema's
+-- objects are found through their dependency on it (an index scan, however large the catalogs);
+-- an ACL is clean when it holds no more than the owner's default privileges.
 CREATE OR REPLACE FUNCTION bss_gate.check_session(p_migration_id uuid) RETURNS uuid
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog AS $fn$
 DECLARE
@@ -13,10 +17,15 @@ DECLARE
   v_status text;
   v_schema oid;
   v_owner oid;
+  v_clean boolean;
+  v_relations oid[];
+  v_routines oid[];
+  v_types oid[];
 BEGIN
   SELECT m.tenant_id, m.status INTO v_tenant, v_status FROM business_store_service.schema_migrations m WHERE m.migration_id = p_migration_id;
-  SELECT n.oid, n.nspowner INTO v_schema, v_owner FROM pg_namespace n WHERE n.nspname = 'tenant_' || replace(v_tenant::text, '-', '');
-  IF v_owner IS NULL OR NOT business_store_service.is_apply_session(session_user)
+  SELECT n.oid, n.nspowner, coalesce(n.nspacl <@ acldefault('n', n.nspowner), true) INTO v_schema, v_owner, v_clean
+  FROM pg_namespace n WHERE n.nspname = 'tenant_' || replace(v_tenant::text, '-', '');
+  IF v_owner IS NULL OR session_user::text NOT LIKE 'bss\_session\_%'
      OR ARRAY(SELECT a.roleid FROM pg_auth_members a WHERE a.member = v_session) IS DISTINCT FROM ARRAY[v_owner] THEN
     RAISE EXCEPTION 'migration % is not an attempt of this session''s tenant', p_migration_id USING ERRCODE = 'BSS06';
   END IF;
@@ -31,21 +40,18 @@ BEGIN
   IF pg_try_advisory_xact_lock(business_store_service.tenant_lock_key(v_tenant)) THEN
     RAISE EXCEPTION 'the tenant of migration % is not locked by an apply', p_migration_id USING ERRCODE = 'BSS06';
   END IF;
-  -- The schema's objects through their dependency on it (an index scan, however large the catalogs).
-  IF EXISTS (SELECT 1 FROM pg_depend d
-             LEFT JOIN pg_class c ON d.classid = 'pg_class'::regclass AND c.oid = d.objid
-             LEFT JOIN pg_proc p ON d.classid = 'pg_proc'::regclass AND p.oid = d.objid
-             LEFT JOIN pg_type t ON d.classid = 'pg_type'::regclass AND t.oid = d.objid
-             WHERE d.refclassid = 'pg_namespace'::regclass AND d.refobjid = v_schema
-               AND (p.prosecdef
-                    OR EXISTS (SELECT 1 FROM aclexplode(c.relacl) a WHERE a.grantee <> v_owner)
-                    OR EXISTS (SELECT 1 FROM aclexplode(p.proacl) a WHERE a.grantee NOT IN (v_owner, 0))
-                    OR EXISTS (SELECT 1 FROM aclexplode(t.typacl) a WHERE a.grantee NOT IN (v_owner, 0))
-                    OR EXISTS (SELECT 1 FROM pg_attribute at WHERE at.attrelid = c.oid AND at.attnum > 0 AND at.attacl IS NOT NULL)))
-     OR EXISTS (SELECT 1 FROM pg_namespace n, aclexplode(n.nspacl) a WHERE n.oid = v_schema AND a.grantee <> v_owner)
-     OR EXISTS (SELECT 1 FROM pg_default_acl d WHERE d.defaclrole IN (v_owner, v_session))
-     OR EXISTS (SELECT 1 FROM pg_db_role_setting s WHERE s.setrole IN (v_owner, v_session))
-     OR EXISTS (SELECT 1 FROM pg_largeobject_metadata l WHERE l.lomowner IN (v_owner, v_session)) THEN
+  SELECT array_agg(d.objid) FILTER (WHERE d.classid = 'pg_class'::regclass), array_agg(d.objid) FILTER (WHERE d.classid = 'pg_proc'::regclass),
+         array_agg(d.objid) FILTER (WHERE d.classid = 'pg_type'::regclass)
+  INTO v_relations, v_routines, v_types
+  FROM pg_depend d WHERE d.refclassid = 'pg_namespace'::regclass AND d.refobjid = v_schema;
+  IF NOT v_clean
+     OR EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = ANY (v_relations) AND NOT c.relacl <@ acldefault('r', v_owner))
+     OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = ANY (v_relations) AND a.attacl IS NOT NULL)
+     OR EXISTS (SELECT 1 FROM pg_proc p WHERE p.oid = ANY (v_routines) AND (p.prosecdef OR NOT p.proacl <@ acldefault('f', v_owner)))
+     OR EXISTS (SELECT 1 FROM pg_type t WHERE t.oid = ANY (v_types) AND NOT t.typacl <@ acldefault('T', v_owner))
+     OR EXISTS (SELECT 1 FROM pg_default_acl da WHERE da.defaclrole IN (v_owner, v_session))
+     OR EXISTS (SELECT 1 FROM pg_db_role_setting rs WHERE rs.setrole IN (v_owner, v_session))
+     OR EXISTS (SELECT 1 FROM pg_largeobject_metadata lo WHERE lo.lomowner IN (v_owner, v_session)) THEN
     RAISE EXCEPTION 'the DDL left a SECURITY DEFINER routine, a grant to another role, default privileges, role settings or large objects behind'
       USING ERRCODE = 'BSS03';
   END IF;

@@ -1,11 +1,12 @@
--- Takes back whatever tenant role an apply session was lent (its attempt has ended): from the
--- service's connection after a failure, or through the gate in the transaction that records success.
+-- Takes back the tenant roles an apply session was lent (its attempt has ended): from the
+-- service's connection after a failure, or through the gate in the transaction that records
+-- success (then as the session's own, p_session = session_user).
 CREATE OR REPLACE FUNCTION business_store_service.reclaim_tenant(p_session name) RETURNS void
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog AS $fn$
 DECLARE v_held record;
 BEGIN
-  IF NOT business_store_service.is_apply_session(p_session) THEN
-    RAISE EXCEPTION '% is not an apply session role of this database', p_session USING ERRCODE = '42501';
+  IF p_session::text NOT LIKE 'bss\_session\_%' THEN
+    RAISE EXCEPTION '% is not an apply session role', p_session USING ERRCODE = '42501';
   END IF;
   -- One change of a session's memberships at a time (two revokes of one membership would collide).
   PERFORM pg_advisory_xact_lock(hashtextextended('bss:session:' || p_session, 0));

@@ -65,8 +65,10 @@ export class ApplyService {
       const claim = results[CLAIM_RESULT].rows[0] as ClaimedAttempt | undefined;
       if (claim?.locked) holder.locked = claim.tenant_id;
       const checked = claim?.locked && claim.status === 'pending' ? await this.check(migrationId, claim) : undefined;
-      // The claim's transaction goes on only for a strict attempt that runs (it has entered the tenant).
-      if (checked?.kind !== 'run' || !claim?.tenant_role) await holder.rollback();
+      // The claim's transaction goes on for an attempt that runs: a strict one has entered the tenant
+      // in it; a trusted one ends it in the round trip that lends the tenant to an apply session.
+      holder.claimOpen = true;
+      if (checked?.kind !== 'run') await holder.rollback();
       if (!claim) throw new MigrationRecordMissingError(migrationId);
       if (!claim.locked) return { kind: 'wait', reason: `tenant ${claim.tenant_id} has another attempt running`, tenantId: claim.tenant_id };
       if (!checked) return { kind: 'already-ended', status: claim.status };
@@ -223,9 +225,9 @@ export class ApplyService {
     statements: number,
   ): Promise<ApplyOutcome> {
     const { client } = holder;
-    const [end] = (await client.query(endAndReleaseSql(run.migrationId, status, details, holder.releaseSql(), (v) => client.escapeLiteral(v)))) as unknown as pg.QueryResult<EndRow>[];
+    const results = (await client.query(holder.afterClaim(endAndReleaseSql(run.migrationId, status, details, holder.releaseSql(), (v) => client.escapeLiteral(v))))) as unknown as pg.QueryResult<EndRow>[];
     holder.released();
-    const row = end.rows[0];
+    const row = results[results.length - 2].rows[0];
     if (row.ended !== 1) {
       const current = (await client.query<{ status: MigrationStatus }>(RECORD_STATUS_SQL, [run.migrationId])).rows[0]?.status ?? 'failed';
       return { kind: 'already-ended', status: current };

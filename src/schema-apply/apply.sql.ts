@@ -99,7 +99,9 @@ export const OPEN_APPLY_SESSION_SQL = 'SELECT business_store_service.open_apply_
 /** $2 false: the role logs in no more; true: its connection has ended, the role goes. */
 export const CLOSE_APPLY_SESSION_SQL = 'SELECT business_store_service.close_apply_session($1, $2)';
 /** Provisions the tenant and lends the session its role (and no other) for one attempt; returns the role. */
-export const LEND_TENANT_SQL = 'SELECT business_store_service.lend_tenant($1, $2) AS role';
+export function lendTenantSql(tenantId: string, session: string, escapeLiteral: (value: string) => string): string {
+  return `SELECT business_store_service.lend_tenant(${escapeLiteral(tenantId)}, ${escapeLiteral(session)}) AS role`;
+}
 /** Takes back the role lent to the session (the gate does it in the transaction that records success). */
 export const RECLAIM_TENANT_SQL = 'SELECT business_store_service.reclaim_tenant($1)';
 /** Installs a trusted extension into bss_extensions once per database; returns the schema it lives in. */
@@ -108,11 +110,12 @@ export const INSTALL_EXTENSION_SQL = 'SELECT business_store_service.install_exte
 /**
  * Between two attempts on one apply session: whatever the last tenant's DDL could leave in the
  * session is gone (an open transaction, cursors, settings (the role too), prepared statements,
- * LISTEN, advisory locks, sequence state, temporary objects, cached plans). DISCARD ALL does the
- * same but cannot share a round trip.
+ * LISTEN, advisory locks, sequence state, temporary objects). DISCARD ALL does the same and also
+ * drops every cached plan, which the next tenant's statements, of other objects and another
+ * search_path, would not reuse anyway; it cannot share a round trip.
  */
 export const RESET_APPLY_SESSION_SQL =
-  'ROLLBACK; CLOSE ALL; RESET ALL; DEALLOCATE ALL; UNLISTEN *; SELECT pg_catalog.pg_advisory_unlock_all(); DISCARD SEQUENCES; DISCARD TEMP; DISCARD PLANS';
+  'ROLLBACK; CLOSE ALL; RESET ALL; DEALLOCATE ALL; UNLISTEN *; SELECT pg_catalog.pg_advisory_unlock_all(); DISCARD SEQUENCES; DISCARD TEMP';
 
 /**
  * Where a trusted DDL resolves names: its schema first, then bss_catalog, whose views show the

@@ -10,7 +10,7 @@ import {
   GATE_FINISH_SQLSTATES,
   gateFinishSql,
   INSTALL_EXTENSION_SQL,
-  LEND_TENANT_SQL,
+  lendTenantSql,
   RECLAIM_TENANT_SQL,
   releaseSql,
   stepwiseSettingsSql,
@@ -37,9 +37,20 @@ export class LockHolder {
 
   constructor(readonly client: pg.PoolClient) {}
 
+  /** The claim's transaction is open (its snapshot and locks are not needed once the attempt runs elsewhere). */
+  claimOpen = false;
+
   /** Ends the claim's transaction when the attempt will not run in it. */
   async rollback(): Promise<void> {
+    this.claimOpen = false;
     await this.client.query('ROLLBACK');
+  }
+
+  /** `sql` (one statement, literals inlined), preceded by the claim transaction's ROLLBACK while it is open: one round trip. */
+  afterClaim(sql: string): string {
+    const prefix = this.claimOpen ? 'ROLLBACK;\n' : '';
+    this.claimOpen = false;
+    return prefix + sql;
   }
 
   /** The SQL that releases the tenant's lock; call released() once it ran. */
@@ -152,7 +163,9 @@ export class TrustedSession implements DdlSession {
     const session = await sessions.acquire();
     let role: string;
     try {
-      role = (await holder.client.query<{ role: string }>(LEND_TENANT_SQL, [run.tenantId, session.role])).rows[0].role;
+      const lend = holder.afterClaim(lendTenantSql(run.tenantId, session.role, (v) => holder.client.escapeLiteral(v)));
+      const results = (await holder.client.query<{ role: string }>(lend)) as unknown as pg.QueryResult<{ role: string }> | pg.QueryResult<{ role: string }>[];
+      role = (Array.isArray(results) ? results[results.length - 1] : results).rows[0].role;
     } catch (error) {
       await sessions.release(session); // nothing was lent
       throw error;
@@ -207,6 +220,8 @@ export async function openDdlSession(
   options: { stepwise?: Timeouts; enteredAs?: string } = {},
 ): Promise<{ session: DdlSession } | { refused: string }> {
   if (run.policy === 'strict') return { session: new StrictSession(holder, run.tenantId, run.schema, options.enteredAs) };
+  // Installed outside the claim's transaction, or its end would undo them.
+  if (run.extensions.length > 0 && holder.claimOpen) await holder.rollback();
   for (const name of run.extensions) {
     const { schema } = (await holder.client.query<{ schema: string }>(INSTALL_EXTENSION_SQL, [name])).rows[0];
     if (schema !== EXTENSION_SCHEMA && schema !== 'pg_catalog') {
