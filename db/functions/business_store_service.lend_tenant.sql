@@ -14,8 +14,8 @@ DECLARE
   v_group name;
   v_held record;
 BEGIN
-  IF v_session IS NULL OR NOT business_store_service.is_apply_session(p_session) THEN
-    RAISE EXCEPTION '% is not an apply session role of this database', p_session USING ERRCODE = '42501';
+  IF v_session IS NULL OR p_session::text NOT LIKE 'bss\_session\_%' THEN
+    RAISE EXCEPTION '% is not an apply session role', p_session USING ERRCODE = '42501';
   END IF;
   -- One change of a session's memberships at a time (two revokes of one membership would collide).
   PERFORM pg_advisory_xact_lock(hashtextextended('bss:session:' || p_session, 0));
@@ -34,7 +34,7 @@ BEGIN
   -- was killed mid-statement, say): wait until PostgreSQL has ended it, so that two sessions never
   -- act for one tenant. Otherwise it is stale and loses the membership.
   FOR v_held IN SELECT a.member FROM pg_auth_members a
-                WHERE a.roleid = v_tenant AND a.member <> v_session AND business_store_service.is_apply_session(a.member::regrole::text) LOOP
+                WHERE a.roleid = v_tenant AND a.member <> v_session AND a.member::regrole::text LIKE 'bss\_session\_%' LOOP
     IF EXISTS (SELECT 1 FROM pg_stat_get_activity(NULL) s JOIN pg_locks l ON l.pid = s.pid AND l.locktype = 'virtualxid'
                WHERE s.usesysid = v_held.member) THEN
       RAISE EXCEPTION 'an earlier session of tenant role % is still running', v_role USING ERRCODE = 'BSS05';
