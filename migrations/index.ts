@@ -10,6 +10,7 @@ import { Migration20261130050000_attempt_jobs } from './Migration20261130050000_
 import { Migration20261130100000_rollouts } from './Migration20261130100000_rollouts.js';
 import { Migration20261130300000_trusted_sessions } from './Migration20261130300000_trusted_sessions.js';
 import { Migration20261207000000_trusted_as_written } from './Migration20261207000000_trusted_as_written.js';
+import { Migration20261207100000_functions_as_source } from './Migration20261207100000_functions_as_source.js';
 
 /** Every migration, in order. Listed explicitly so the built service and the tests run the same set. */
 export const migrationsList: MigrationObject[] = [
@@ -24,4 +25,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130100000_rollouts', class: Migration20261130100000_rollouts },
   { name: 'Migration20261130300000_trusted_sessions', class: Migration20261130300000_trusted_sessions },
   { name: 'Migration20261207000000_trusted_as_written', class: Migration20261207000000_trusted_as_written },
+  { name: 'Migration20261207100000_functions_as_source', class: Migration20261207100000_functions_as_source },
 ];

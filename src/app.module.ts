@@ -2,11 +2,12 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
-import { AuditModule } from './audit/audit.module.js';
+import { AuditRoutesModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BoardModule } from './board/board.module.js';
 import { BullMqModule } from './bullmq/bullmq.module.js';
 import { DomainExceptionFilter } from './common/domain-exception.filter.js';
+import { DryRunModule } from './dry-run/dry-run.module.js';
 import { validationPipe } from './common/http-setup.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
@@ -31,6 +32,7 @@ export class AppModule {
     const api = config.role !== 'worker';
     const http = api || config.metricsPort !== null;
     const schemaApply = SchemaApplyModule.forRoot(config);
+    const dryRun = DryRunModule.forRoot(config);
     return {
       module: AppModule,
       imports: [
@@ -42,10 +44,11 @@ export class AppModule {
         BullMqModule,
         EventEmitterModule.forRoot(),
         schemaApply,
-        RolloutsModule.forRoot(config, schemaApply),
+        dryRun,
+        RolloutsModule.forRoot(config, schemaApply, dryRun),
         RetentionModule.forRoot(config),
         ...(http ? [HealthModule, MetricsModule] : []),
-        ...(api ? [AuthModule, TenantSchemasModule, AuditModule, BoardModule.forRoot()] : []),
+        ...(api ? [AuthModule, TenantSchemasModule, AuditRoutesModule, BoardModule.forRoot()] : []),
       ],
       providers: api
         ? [

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
-import { tenantHistorySql } from '../src/audit/history.sql.js';
+import { tenantHistorySql } from '../src/audit/attempts.sql.js';
 import { migrate } from '../src/database/migrate.js';
 import { ormOptions } from '../src/database/orm-options.js';
 import { migrationsList } from '../migrations/index.js';

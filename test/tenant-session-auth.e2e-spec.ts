@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { migrate } from '../src/database/migrate.js';
-import { tenantSessionSecret } from '../src/schema-apply/scram-verifier.js';
+import { tenantSessionSecret } from '../src/apply/scram-verifier.js';
 import { ended, tenantSchema } from './factories/api.factory.js';
 import { freePort, PrivatePostgres } from './support/private-postgres.js';
 import { API_TOKENS, bearer, TOKENS } from './support/test-app.js';

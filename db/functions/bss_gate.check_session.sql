@@ -27,18 +27,18 @@ BEGIN
   FROM pg_namespace n WHERE n.nspname = 'tenant_' || replace(v_tenant::text, '-', '');
   IF v_owner IS NULL OR session_user::text NOT LIKE 'bss\_session\_%'
      OR ARRAY(SELECT a.roleid FROM pg_auth_members a WHERE a.member = v_session) IS DISTINCT FROM ARRAY[v_owner] THEN
-    RAISE EXCEPTION 'migration % is not an attempt of this session''s tenant', p_migration_id USING ERRCODE = 'BSS06';
+    RAISE EXCEPTION 'migration % is not an attempt of this session''s tenant', p_migration_id USING ERRCODE = '{{NOT_THIS_SESSION}}';
   END IF;
   -- The caller's role (inside this function current_user is its owner): the tenant's, as set.
   IF current_setting('role') IS DISTINCT FROM v_owner::regrole::text THEN
-    RAISE EXCEPTION 'the DDL ran as role %, not %', current_setting('role'), v_owner::regrole USING ERRCODE = 'BSS01';
+    RAISE EXCEPTION 'the DDL ran as role %, not %', current_setting('role'), v_owner::regrole USING ERRCODE = '{{LEFT_TENANT_ROLE}}';
   END IF;
   IF v_status <> 'pending' THEN
-    RAISE EXCEPTION 'migration % is no longer pending', p_migration_id USING ERRCODE = 'BSS02';
+    RAISE EXCEPTION 'migration % is no longer pending', p_migration_id USING ERRCODE = '{{NO_LONGER_PENDING}}';
   END IF;
   -- Free, so nobody applies it: taken only until this transaction ends, which it does at once.
   IF pg_try_advisory_xact_lock(business_store_service.tenant_lock_key(v_tenant)) THEN
-    RAISE EXCEPTION 'the tenant of migration % is not locked by an apply', p_migration_id USING ERRCODE = 'BSS06';
+    RAISE EXCEPTION 'the tenant of migration % is not locked by an apply', p_migration_id USING ERRCODE = '{{NOT_THIS_SESSION}}';
   END IF;
   SELECT array_agg(d.objid) FILTER (WHERE d.classid = 'pg_class'::regclass), array_agg(d.objid) FILTER (WHERE d.classid = 'pg_proc'::regclass),
          array_agg(d.objid) FILTER (WHERE d.classid = 'pg_type'::regclass)
@@ -53,7 +53,7 @@ BEGIN
      OR EXISTS (SELECT 1 FROM pg_db_role_setting rs WHERE rs.setrole IN (v_owner, v_session))
      OR EXISTS (SELECT 1 FROM pg_largeobject_metadata lo WHERE lo.lomowner IN (v_owner, v_session)) THEN
     RAISE EXCEPTION 'the DDL left a SECURITY DEFINER routine, a grant to another role, default privileges, role settings or large objects behind'
-      USING ERRCODE = 'BSS03';
+      USING ERRCODE = '{{LEFT_FORBIDDEN_STATE}}';
   END IF;
   RETURN v_tenant;
 END $fn$;

@@ -37,7 +37,7 @@ BEGIN
                 WHERE a.roleid = v_tenant AND a.member <> v_session AND a.member::regrole::text LIKE 'bss\_session\_%' LOOP
     IF EXISTS (SELECT 1 FROM pg_stat_get_activity(NULL) s JOIN pg_locks l ON l.pid = s.pid AND l.locktype = 'virtualxid'
                WHERE s.usesysid = v_held.member) THEN
-      RAISE EXCEPTION 'an earlier session of tenant role % is still running', v_role USING ERRCODE = 'BSS05';
+      RAISE EXCEPTION 'an earlier session of tenant role % is still running', v_role USING ERRCODE = '{{EARLIER_SESSION_RUNNING}}';
     END IF;
     PERFORM pg_advisory_xact_lock(hashtextextended('bss:session:' || v_held.member::regrole::text, 0));
     EXECUTE format('REVOKE %I FROM %s', v_role, v_held.member::regrole);

@@ -1,10 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type pg from 'pg';
+import { Injectable } from '@nestjs/common';
 import { NotFoundError } from '../common/domain-errors.js';
-import { PG_POOL } from '../database/pg-pool.js';
+import { AttemptsRepository, type HistoryRow } from './attempts.repository.js';
 import { decodeCursor, encodeCursor } from './history-cursor.js';
-import { tenantHistorySql } from './history.sql.js';
-import { type MigrationRow, recordFromRow } from './migration-record.row.js';
+import { recordFromRow } from './migration-record.row.js';
 import type { MigrationRecordJson } from './migration-record.mapper.js';
 import type { MigrationStatus, SchemaMigration } from './schema-migration.entity.js';
 
@@ -13,35 +11,27 @@ export interface HistoryPage {
   nextCursor: string | null;
 }
 
-/** A history row: the record's fields with its timestamps already in the API's format. */
-type HistoryRow = Omit<MigrationRow, 'created_at' | 'updated_at'> & { created_at_iso: string; updated_at_iso: string; cursor_created_at: string };
-
 export interface SchemaVersion {
   currentVersion: number;
   migrationId: string | null;
   appliedAt: Date | null;
 }
 
-/** Reads of the schema_migrations audit log: plain SQL on `pg`, the hot path of the API. */
+/** Reads of the audit log for the API (the hot path): an attempt, a tenant's history, a definition's attempts, a tenant's version. */
 @Injectable()
 export class AuditService {
-  constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
+  constructor(private readonly attempts: AttemptsRepository) {}
 
   async findById(migrationId: string): Promise<SchemaMigration> {
-    const { rows } = await this.pool.query<MigrationRow>({
-      name: 'migration_by_id',
-      text: 'SELECT * FROM business_store_service.schema_migrations WHERE migration_id = $1',
-      values: [migrationId],
-    });
-    if (!rows[0]) throw new NotFoundError('migration', migrationId);
-    return recordFromRow(rows[0]);
+    const row = await this.attempts.findRow(migrationId);
+    if (!row) throw new NotFoundError('migration', migrationId);
+    return recordFromRow(row);
   }
 
   /** A tenant's attempts, newest first, a page at a time. */
   async tenantHistory(tenantId: string, query: { limit: number; status?: MigrationStatus; cursor?: string }): Promise<HistoryPage> {
     const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
-    const { name, sql, params } = tenantHistorySql(tenantId, { ...query, cursor });
-    const { rows } = await this.pool.query<HistoryRow>({ name, text: sql, values: params });
+    const rows = await this.attempts.history(tenantId, { ...query, cursor });
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
@@ -52,30 +42,14 @@ export class AuditService {
 
   /** Every attempt at one definition, newest first; 404 when the definition does not exist. */
   async forTenantSchema(schemaId: string, status?: MigrationStatus): Promise<SchemaMigration[]> {
-    const { rows } = await this.pool.query<MigrationRow>(
-      `SELECT m.*
-       FROM business_store_service.tenant_schemas s
-       LEFT JOIN business_store_service.schema_migrations m
-         ON m.tenant_schema_id = s.schema_id AND ($2::text IS NULL OR m.status = $2)
-       WHERE s.schema_id = $1
-       ORDER BY m.created_at DESC, m.migration_id DESC`,
-      [schemaId, status ?? null],
-    );
-    if (rows.length === 0) throw new NotFoundError('tenant schema', schemaId);
-    return rows.filter((row) => row.migration_id !== null).map(recordFromRow);
+    const rows = await this.attempts.forDefinition(schemaId, status);
+    if (!rows) throw new NotFoundError('tenant schema', schemaId);
+    return rows.map(recordFromRow);
   }
 
   /** Versions apply in order, so the highest successful attempt is the current version. */
   async schemaVersion(tenantId: string): Promise<SchemaVersion> {
-    const { rows } = await this.pool.query<{ migration_id: string; version_applied: number; updated_at: Date }>(
-      `SELECT migration_id, version_applied, updated_at
-       FROM business_store_service.schema_migrations
-       WHERE tenant_id = $1 AND status = 'success'
-       ORDER BY version_applied DESC
-       LIMIT 1`,
-      [tenantId],
-    );
-    const row = rows[0];
+    const row = await this.attempts.latestSuccess(tenantId);
     return row
       ? { currentVersion: row.version_applied, migrationId: row.migration_id, appliedAt: row.updated_at }
       : { currentVersion: 0, migrationId: null, appliedAt: null };

@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { ormOptions } from './orm-options.js';
-import { runtimeGrantsSql } from './runtime-grants.js';
+import { sqlSource } from './sql-source.js';
 
 /** Creates the database named in the URL if it is missing. */
 export async function createDatabaseIfMissing(databaseUrl: string): Promise<boolean> {
@@ -35,8 +35,8 @@ export interface MigrateUrls {
 
 /**
  * Applies every pending migration as the owner; a second run is a no-op. Then, when the runtime
- * role is another role than the owner, grants it exactly what the service needs (every run, so
- * that the grants follow the code). Returns the names applied.
+ * role is another role than the owner, grants it exactly what the service needs (db/grants.sql,
+ * every run, so that the grants follow the source). Returns the names applied.
  */
 export async function migrate(urls: MigrateUrls | string): Promise<string[]> {
   const { migrationUrl, databaseUrl } = typeof urls === 'string' ? { migrationUrl: urls, databaseUrl: urls } : urls;
@@ -58,7 +58,7 @@ export async function migrate(urls: MigrateUrls | string): Promise<string[]> {
     const owner = (await lock.query<{ user: string }>('SELECT current_user AS user')).rows[0].user;
     if (runtimeRole && runtimeRole !== owner) {
       await lock.query(`SELECT pg_catalog.set_config('bss.runtime_role', $1, false)`, [runtimeRole]);
-      await lock.query(runtimeGrantsSql());
+      await lock.query(await sqlSource('grants.sql'));
     }
     return applied;
   } finally {

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'libpg-query';
+import { SQLSTATES, type SqlstateName } from './sqlstates.js';
 
 /**
- * `db/`: the current text of every database function, view and grant the service owns
+ * `db/`: the current text of every function, view and grant of the service's own database
  * (docs/database.md). Found by walking up from this module, so the same files serve the sources
  * (tests), the build (`dist/`) and the image (`/app/db`).
  */
@@ -23,9 +24,18 @@ interface RawStatement {
   stmt_len?: number;
 }
 
+/** A file under db/ with its SQLSTATE names ('{{NAME}}') replaced by their codes. */
+export async function sqlSource(path: string): Promise<string> {
+  const text = await readFile(join(DB_DIR, path), 'utf8');
+  return text.replace(/'\{\{([A-Z_]+)\}\}'/g, (_, name: string) => {
+    if (!Object.hasOwn(SQLSTATES, name)) throw new Error(`${path}: unknown SQLSTATE name '${name}' (see src/database/sqlstates.ts)`);
+    return `'${SQLSTATES[name as SqlstateName]}'`;
+  });
+}
+
 /** The statements of a file under db/, as PostgreSQL's parser splits them (dollar-quoted bodies stay whole). */
 export async function sqlStatements(path: string): Promise<string[]> {
-  const text = await readFile(join(DB_DIR, path), 'utf8');
+  const text = await sqlSource(path);
   const bytes = Buffer.from(text, 'utf8');
   const { stmts = [] } = (await parse(text)) as { stmts?: RawStatement[] };
   return stmts.map((s) => {
@@ -33,4 +43,9 @@ export async function sqlStatements(path: string): Promise<string[]> {
     const end = s.stmt_len ? start + s.stmt_len : bytes.length;
     return bytes.subarray(start, end).toString('utf8').trim();
   });
+}
+
+/** Every function source (db/functions/*.sql), in name order. */
+export async function functionSources(): Promise<string[]> {
+  return (await readdir(join(DB_DIR, 'functions'))).filter((f) => f.endsWith('.sql')).sort().map((f) => `functions/${f}`);
 }

@@ -4,6 +4,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { PG_POOL } from '../database/pg-pool.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { AttemptsRepository } from '../audit/attempts.repository.js';
 import { cutoffFor } from './retention-policy.js';
 
 export interface PurgeRun {
@@ -40,17 +41,14 @@ export class PurgeService {
     @Inject(PG_POOL) private readonly pool: pg.Pool,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: MetricsService,
+    private readonly attempts: AttemptsRepository,
   ) {}
 
   /** What a purge now would delete, deleting nothing. */
   async dryRun(): Promise<{ cutoff: Date | null; deleted: number }> {
     const cutoff = cutoffFor(this.config.retention.days);
     if (!cutoff) return { cutoff, deleted: 0 };
-    const { rows } = await this.pool.query<{ n: string }>(
-      'SELECT count(*) AS n FROM business_store_service.purgeable_schema_migrations($1)',
-      [cutoff],
-    );
-    return { cutoff, deleted: Number(rows[0].n) };
+    return { cutoff, deleted: await this.attempts.countPurgeable(cutoff) };
   }
 
   async purge(trigger: PurgeRun['trigger'], onBatch: (deletedSoFar: number) => void = () => undefined): Promise<PurgeRun> {
@@ -61,11 +59,7 @@ export class PurgeService {
     let error: string | null = null;
     try {
       for (let batch = batchSize; cutoff && batch === batchSize; ) {
-        const { rows } = await this.pool.query<{ deleted: number }>(
-          'SELECT business_store_service.purge_schema_migrations($1, $2) AS deleted',
-          [cutoff, batchSize],
-        );
-        batch = rows[0].deleted;
+        batch = await this.attempts.purgeBatch(cutoff, batchSize);
         deleted += batch;
         this.metrics.retentionDeleted.inc(batch);
         onBatch(deleted);

@@ -1,3 +1,4 @@
+import { AuditModule } from '../audit/audit.module.js';
 import { BullModule, InjectQueue } from '@nestjs/bullmq';
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import type { Queue } from 'bullmq';
@@ -17,7 +18,7 @@ export class RetentionModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: RetentionModule,
-      imports: [BullModule.registerQueue({ name: RETENTION_QUEUE, defaultJobOptions: PURGE_JOBS_KEPT })],
+      imports: [AuditModule, BullModule.registerQueue({ name: RETENTION_QUEUE, defaultJobOptions: PURGE_JOBS_KEPT })],
       controllers: config.role === 'worker' ? [] : [RetentionController],
       providers: [
         PurgeService,

@@ -1,23 +1,13 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import type pg from 'pg';
+import { AttemptsRepository } from '../audit/attempts.repository.js';
 import { ConflictError, InvalidInputError } from '../common/domain-errors.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
-import { PG_POOL } from '../database/pg-pool.js';
-import { DryRunService } from '../schema-apply/dry-run.service.js';
+import { DryRunService } from '../dry-run/dry-run.service.js';
 import { type Rollout, type RolloutRequest, RolloutsService } from './rollouts.service.js';
 import { ROLLOUT_JOB, type RolloutJobData, ROLLOUTS_QUEUE } from './rollouts.queue.js';
-
-/** The next definition of the first tenant, for dry_run_first. */
-const FIRST_STEP_SQL = `
-SELECT d.schema_id, d.version
-FROM business_store_service.tenant_schemas d
-WHERE d.tenant_id = $1
-  AND d.version = COALESCE((SELECT max(m.version_applied) FROM business_store_service.schema_migrations m
-                            WHERE m.tenant_id = $1 AND m.status = 'success'), 0) + 1
-  AND d.version <= $2`;
 
 /**
  * Owns the rollouts queue: each rollout is one job (id = rollout id) that drives it. Every
@@ -29,8 +19,8 @@ export class RolloutJobs {
 
   constructor(
     @InjectQueue(ROLLOUTS_QUEUE) readonly queue: Queue<RolloutJobData>,
-    @Inject(PG_POOL) private readonly pool: pg.Pool,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly attempts: AttemptsRepository,
     private readonly rollouts: RolloutsService,
     private readonly dryRuns: DryRunService,
   ) {}
@@ -84,7 +74,7 @@ export class RolloutJobs {
   private async dryRunFirst(request: RolloutRequest): Promise<{ problem?: string; line: string }> {
     const tenantId = request.tenantIds?.[0] ?? (await this.rollouts.firstTenantBelow(request.targetVersion));
     if (!tenantId) return { line: 'dry run: no tenant to try it on' };
-    const step = (await this.pool.query<{ schema_id: string; version: number }>(FIRST_STEP_SQL, [tenantId, request.targetVersion])).rows[0];
+    const step = await this.attempts.nextDefinition(tenantId, request.targetVersion);
     if (!step) return { line: `dry run: tenant ${tenantId} has no next version up to ${request.targetVersion} to try` };
     const on = `dry run on tenant ${tenantId} (version ${step.version})`;
     let result;

@@ -1,20 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type pg from 'pg';
+import { AttemptsRepository, type TenantStanding } from '../audit/attempts.repository.js';
 import { PG_POOL } from '../database/pg-pool.js';
 import { budgetExceeded } from './rollout-plan.js';
 import { budgetOf, countsOf, type RolloutCounts, type RolloutRow, type RolloutStatus, type RolloutTenantStatus, type WaveRow } from './rollout.mapper.js';
 import {
-  ANY_ENDED_SQL,
-  INSERT_ATTEMPTS_SQL,
   LINK_ATTEMPTS_SQL,
   LOCK_ROLLOUT_SQL,
   NEXT_QUEUED_SQL,
   OBSERVE_ENDED_SQL,
   REQUEUE_TENANTS_SQL,
   ROLLOUT_SQL,
+  RUNNING_ATTEMPTS_SQL,
   SET_ROLLOUT_STATUS_SQL,
   SET_WAVE_STATUS_SQL,
-  TENANT_STATE_SQL,
   TO_ADVANCE_SQL,
   UPDATE_TENANTS_SQL,
   WAVE_OPEN_SQL,
@@ -43,13 +42,6 @@ export interface PassResult {
   started: StartedAttempt[];
 }
 
-interface TenantState {
-  tenant_id: string;
-  current_version: number;
-  pending_id: string | null;
-  missing_version: number | null;
-}
-
 interface TenantUpdate {
   tenantId: string;
   status: RolloutTenantStatus;
@@ -66,18 +58,16 @@ interface TenantUpdate {
  */
 @Injectable()
 export class RolloutProgressService {
-  constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
-
-  /** Whether an attempt of a running tenant has ended since the last pass: then the rollout has work. */
-  async hasEnded(rolloutId: string): Promise<boolean> {
-    return (await this.pool.query<{ ended: boolean }>(ANY_ENDED_SQL, [rolloutId])).rows[0].ended;
-  }
+  constructor(
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    private readonly attempts: AttemptsRepository,
+  ) {}
 
   async pass(rolloutId: string): Promise<PassResult | undefined> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const result = await new Pass(client, rolloutId).run();
+      const result = await new Pass(client, this.attempts, rolloutId).run();
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -96,6 +86,7 @@ class Pass {
 
   constructor(
     private readonly db: pg.PoolClient,
+    private readonly attempts: AttemptsRepository,
     private readonly rolloutId: string,
   ) {}
 
@@ -104,8 +95,8 @@ class Pass {
     if (!rollout) return undefined;
     if (rollout.status === 'completed' || rollout.finished_at) return this.result(rollout, true);
 
-    const ended = await this.db.query(OBSERVE_ENDED_SQL, [this.rolloutId, rollout.target_version]);
-    if (ended.rowCount) {
+    const ended = await this.observeEnded(rollout.target_version);
+    if (ended > 0) {
       this.changed = true;
       rollout = await this.reload();
     }
@@ -139,6 +130,22 @@ class Pass {
       return this.result(rollout, true);
     }
     return this.result(rollout, false);
+  }
+
+  /** Running tenants whose attempt has ended (the audit log says how) move on; returns how many. */
+  private async observeEnded(target: number): Promise<number> {
+    const waitedOn = (await this.db.query<{ attempt_id: string }>(RUNNING_ATTEMPTS_SQL, [this.rolloutId])).rows.map((r) => r.attempt_id);
+    const ended = await this.attempts.endedAmong(this.db, waitedOn);
+    if (ended.length === 0) return 0;
+    const observed = await this.db.query(OBSERVE_ENDED_SQL, [
+      this.rolloutId,
+      target,
+      ended.map((e) => e.migration_id),
+      ended.map((e) => e.status),
+      ended.map((e) => e.version_applied),
+      ended.map((e) => e.details),
+    ]);
+    return observed.rowCount ?? 0;
   }
 
   /** Closes the waves that have ended, in order, and opens the next; returns the wave to start tenants from. */
@@ -180,9 +187,9 @@ class Pass {
   private async step(rollout: RolloutRow, toAdvance: string[], starting: string[]): Promise<void> {
     const target = rollout.target_version;
     const startingSet = new Set(starting);
-    const states = (await this.db.query<TenantState>(TENANT_STATE_SQL, [[...toAdvance, ...starting], target])).rows;
+    const states = await this.attempts.tenantStanding(this.db, [...toAdvance, ...starting], target);
     const updates: TenantUpdate[] = [];
-    const toCreate: TenantState[] = [];
+    const toCreate: TenantStanding[] = [];
     for (const s of states) {
       const update = (status: RolloutTenantStatus, details: string | null, attemptId: string | null = null) =>
         updates.push({ tenantId: s.tenant_id, status, attemptId, currentVersion: s.current_version, details });
@@ -198,9 +205,10 @@ class Pass {
       }
     }
     if (toCreate.length > 0) {
-      const { rows } = await this.db.query<{ migration_id: string; tenant_schema_id: string; tenant_id: string; version_applied: number; applied_by: string | null }>(
-        INSERT_ATTEMPTS_SQL,
-        [toCreate.map((s) => s.tenant_id), toCreate.map((s) => s.current_version + 1), rollout.applied_by],
+      const rows = await this.attempts.recordForRollout(
+        this.db,
+        toCreate.map((s) => ({ tenantId: s.tenant_id, version: s.current_version + 1 })),
+        rollout.applied_by,
       );
       const created = new Map(rows.map((r) => [r.tenant_id, r]));
       for (const s of toCreate) {

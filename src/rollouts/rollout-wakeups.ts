@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import { OnEvent } from '@nestjs/event-emitter';
 import type pg from 'pg';
 import { PG_POOL } from '../database/pg-pool.js';
-import { ATTEMPT_ENDED, type AttemptEnded } from '../schema-apply/attempt-events.js';
+import { ATTEMPT_ENDED, type AttemptEnded } from '../apply/attempt-events.js';
 import { RolloutJobs } from './rollout-jobs.service.js';
 
 /** Ends that arrive within this window wake their rollouts together: one query, one promote each. */

@@ -1,6 +1,7 @@
 import { BullModule, InjectQueue } from '@nestjs/bullmq';
 import { type DynamicModule, Logger, Module } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { AuditModule } from '../audit/audit.module.js';
 import { logConnectionErrors } from '../bullmq/queue-errors.js';
 import { withWorkerOptions, workerOptions } from '../bullmq/worker-options.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -20,12 +21,14 @@ const ROLLOUT_CONCURRENCY = 4;
 /** Rollouts: routes and state (api), and the job that drives each rollout (worker). */
 @Module({})
 export class RolloutsModule {
-  static forRoot(config: AppConfig, schemaApply: DynamicModule): DynamicModule {
+  static forRoot(config: AppConfig, schemaApply: DynamicModule, dryRun: DynamicModule): DynamicModule {
     const runsJobs = config.role !== 'api';
     return {
       module: RolloutsModule,
       imports: [
+        AuditModule,
         schemaApply,
+        dryRun,
         BullModule.registerQueue({ name: ROLLOUTS_QUEUE, defaultJobOptions: ROLLOUT_JOBS_KEPT }, { name: ROLLOUT_SWEEP_QUEUE, defaultJobOptions: SWEEP_JOBS_KEPT }),
       ],
       controllers: config.role === 'worker' ? [] : [RolloutsController],

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type pg from 'pg';
+import { AttemptsRepository } from '../audit/attempts.repository.js';
 import { ConflictError, NotFoundError } from '../common/domain-errors.js';
 import { PG_POOL } from '../database/pg-pool.js';
 import type { RolloutStatusCounts } from '../metrics/metrics.service.js';
@@ -14,7 +15,6 @@ import {
   LIST_TENANTS_SQL,
   LOCK_ROLLOUT_SQL,
   ROLLOUT_SQL,
-  SELECT_TENANTS_BELOW_SQL,
   WAVES_SQL,
 } from './rollouts.sql.js';
 
@@ -48,12 +48,15 @@ export interface TenantItem {
 /** A rollout's state in PostgreSQL: creation, reads, and the operator's actions. Its progress is RolloutProgressService's. */
 @Injectable()
 export class RolloutsService {
-  constructor(@Inject(PG_POOL) private readonly pool: pg.Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    private readonly attempts: AttemptsRepository,
+  ) {}
 
   /** Records the rollout, its waves and its tenants in one transaction. */
   async create(request: RolloutRequest): Promise<Rollout> {
     return this.inTransaction(async (db) => {
-      const tenantIds = request.tenantIds ?? (await db.query<{ tenant_id: string }>(SELECT_TENANTS_BELOW_SQL, [request.targetVersion])).rows.map((r) => r.tenant_id);
+      const tenantIds = request.tenantIds ?? (await this.attempts.tenantsBelow(db, request.targetVersion));
       const sizes = waveSizes(request.waves ?? [], tenantIds.length);
       const budget = request.failureBudget ?? DEFAULT_FAILURE_BUDGET;
       const empty = tenantIds.length === 0;
@@ -92,8 +95,7 @@ export class RolloutsService {
 
   /** The selector's first tenant (ascending tenant id), for a dry run before the first wave. */
   async firstTenantBelow(targetVersion: number): Promise<string | undefined> {
-    const { rows } = await this.pool.query<{ tenant_id: string }>(`${SELECT_TENANTS_BELOW_SQL} LIMIT 1`, [targetVersion]);
-    return rows[0]?.tenant_id;
+    return (await this.attempts.tenantsBelow(this.pool, targetVersion, 1))[0];
   }
 
   async find(rolloutId: string): Promise<Rollout> {
@@ -123,6 +125,9 @@ export class RolloutsService {
     await this.find(rolloutId);
     const { rows } = await this.pool.query<TenantItem>(LIST_TENANTS_SQL, [rolloutId, query.status ?? null, query.after, query.limit + 1]);
     const page = rows.slice(0, query.limit);
+    // Each tenant's attempts in the order they applied (version, then age).
+    const order = new Map((await this.attempts.inVersionOrder(page.flatMap((t) => t.migration_ids))).map((id, i) => [id, i]));
+    for (const tenant of page) tenant.migration_ids.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
     return { items: page, nextPosition: rows.length > query.limit ? page[page.length - 1].position : null };
   }
 

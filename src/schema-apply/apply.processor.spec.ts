@@ -1,14 +1,15 @@
 import { Logger } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
-import type { AuditService } from '../audit/audit.service.js';
-import type { SchemaMigration } from '../audit/schema-migration.entity.js';
+import { ApplyAttempt } from '../apply/apply-attempt.usecase.js';
+import type { ApplyOutcome } from '../apply/apply.types.js';
+import { ATTEMPT_ENDED } from '../apply/attempt-events.js';
+import type { AttemptsRepository } from '../audit/attempts.repository.js';
+import type { AttemptsService } from '../audit/attempts.service.js';
+import type { MigrationRow } from '../audit/migration-record.row.js';
 import { loadConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ApplyProcessor } from './apply.processor.js';
-import { ATTEMPT_ENDED } from './attempt-events.js';
-import type { ApplyOutcome, ApplyService } from './apply.service.js';
-import type { AttemptsService } from './attempts.service.js';
 import type { ApplyJobData } from './schema-apply.queue.js';
 import type { SchemaApplyProducer } from './schema-apply.producer.js';
 
@@ -31,24 +32,25 @@ function fakeJob(data: Partial<ApplyJobData> = {}) {
   return job;
 }
 
+/** The processor over the real use case, whose database work (one try, giving up) is stubbed. */
 function processor(apply: (finalTry: boolean) => Promise<ApplyOutcome>, giveUp: () => Promise<ApplyOutcome> = () => Promise.reject(new Error('unreachable'))) {
   const finalTries: boolean[] = [];
-  const applyService = {
-    apply: (_id: string, _reporter: unknown, finalTry: boolean) => {
-      finalTries.push(finalTry);
-      return apply(finalTry);
-    },
-    giveUp,
-    isReady: () => Promise.resolve(false),
-  } as unknown as ApplyService;
-  const record = { migrationId: MIGRATION_ID, status: 'success', details: 'Applied schema version 1.' } as SchemaMigration;
-  const audit = { findById: () => Promise.resolve(record) } as unknown as AuditService;
+  const row = { migration_id: MIGRATION_ID, status: 'success', details: 'Applied schema version 1.' } as MigrationRow;
+  const repository = { findRow: () => Promise.resolve(row), isReady: () => Promise.resolve(false) } as unknown as AttemptsRepository;
   const producer = { promote: () => Promise.resolve() } as unknown as SchemaApplyProducer;
   const attempts = {} as AttemptsService;
   const events = new EventEmitter2();
   const announced: unknown[] = [];
   events.on(ATTEMPT_ENDED, (event) => announced.push(event));
-  return { finalTries, announced, processor: new ApplyProcessor(applyService, attempts, audit, producer, new MetricsService(), events, config) };
+  const useCase = new ApplyAttempt(null as never, config, repository, null as never, null as never, new MetricsService(), events);
+  Object.assign(useCase, {
+    attempt: (_id: string, _reporter: unknown, tries: { finalTry: boolean }) => {
+      finalTries.push(tries.finalTry);
+      return apply(tries.finalTry);
+    },
+    giveUp,
+  });
+  return { finalTries, announced, processor: new ApplyProcessor(useCase, attempts, repository, producer, config) };
 }
 
 const run = (p: ApplyProcessor, job: ReturnType<typeof fakeJob>) => p.process(job as unknown as Job<ApplyJobData>, 'token');

@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import type { ApplyReporter } from './apply.service.js';
+import type { ApplyReporter } from '../apply/apply.types.js';
 import type { ApplyProgress } from './schema-apply.queue.js';
 
 /** While an attempt runs, its job is written to at most this often, and at most this late. */

@@ -6,7 +6,7 @@ import { RequireScope } from '../auth/scopes.decorator.js';
 import { ConflictError, NotFoundError } from '../common/domain-errors.js';
 import { UuidParam } from '../common/uuid.js';
 import { ApiErrorResponses, ApiTokenAuth } from '../docs/api-responses.js';
-import { type Acceptance, AttemptsService } from './attempts.service.js';
+import { type Acceptance, AttemptsService } from '../audit/attempts.service.js';
 import { BulkMigrationsDto, CreateMigrationDto, RetryMigrationDto, validateBulkItem } from './dto/create-migration.dto.js';
 import { BulkMigrationsResponse } from './dto/bulk-migrations.response.js';
 import { SchemaApplyProducer } from './schema-apply.producer.js';

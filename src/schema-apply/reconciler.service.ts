@@ -1,8 +1,7 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import type pg from 'pg';
-import { PG_POOL } from '../database/pg-pool.js';
-import { type EnqueuedRecord, SchemaApplyProducer } from './schema-apply.producer.js';
+import { AttemptsRepository, type PendingAttempt } from '../audit/attempts.repository.js';
+import { type EnqueuedAttempt, SchemaApplyProducer } from './schema-apply.producer.js';
 
 /** Older than this, a pending record should have a job; younger ones may be mid-enqueue. */
 const GRACE_SECONDS = 5;
@@ -15,16 +14,6 @@ export interface ReconcileResult {
   retried: number;
 }
 
-interface PendingRow {
-  migration_id: string;
-  tenant_schema_id: string;
-  tenant_id: string;
-  version_applied: number;
-  applied_by: string | null;
-  /** Set when the attempt's job is not named by its migration id (added with plain BullMQ). */
-  job_id: string | null;
-}
-
 /**
  * Finds pending records that no job will finish (a failed enqueue, Redis losing its data,
  * a removed job, a job failed by BullMQ itself) and gives each a job again. Safe to repeat:
@@ -35,21 +24,13 @@ export class ReconcilerService {
   private readonly logger = new Logger(ReconcilerService.name);
 
   constructor(
-    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    private readonly attempts: AttemptsRepository,
     private readonly producer: SchemaApplyProducer,
   ) {}
 
   async run(): Promise<ReconcileResult> {
-    const { rows } = await this.pool.query<PendingRow>(
-      `SELECT m.migration_id, m.tenant_schema_id, m.tenant_id, m.version_applied, m.applied_by, j.job_id
-       FROM business_store_service.schema_migrations m
-       LEFT JOIN business_store_service.attempt_jobs j ON j.migration_id = m.migration_id
-       WHERE m.status = 'pending' AND m.created_at < now() - make_interval(secs => $1)
-       ORDER BY m.created_at
-       LIMIT $2`,
-      [GRACE_SECONDS, BATCH],
-    );
-    const missing: EnqueuedRecord[] = [];
+    const rows = await this.attempts.pending(GRACE_SECONDS, BATCH);
+    const missing: EnqueuedAttempt[] = [];
     let retried = 0;
     for (const row of rows) {
       const found = await this.liveJob(row);
@@ -78,7 +59,7 @@ export class ReconcilerService {
    * none will (gone, or completed while the record is pending), which is then removed so that
    * the migration id is free for a new job.
    */
-  private async liveJob(row: PendingRow): Promise<'live' | Job | undefined> {
+  private async liveJob(row: PendingAttempt): Promise<'live' | Job | undefined> {
     // A plain BullMQ job first; the reconciler may since have given the attempt a job of its own.
     const ids = row.job_id && row.job_id !== row.migration_id ? [row.job_id, row.migration_id] : [row.migration_id];
     for (const id of ids) {

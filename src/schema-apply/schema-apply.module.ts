@@ -6,12 +6,8 @@ import { logConnectionErrors } from '../bullmq/queue-errors.js';
 import { withWorkerOptions, workerOptions } from '../bullmq/worker-options.js';
 import type { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { ApplySessions } from './apply-sessions.js';
+import { ApplyModule } from '../apply/apply.module.js';
 import { ApplyProcessor } from './apply.processor.js';
-import { ApplyService } from './apply.service.js';
-import { DryRunController } from './dry-run.controller.js';
-import { DryRunService } from './dry-run.service.js';
-import { AttemptsService } from './attempts.service.js';
 import { MigrationsController } from './migrations.controller.js';
 import { ReconcileProcessor } from './reconcile.processor.js';
 import { ReconcileScheduler } from './reconcile.scheduler.js';
@@ -19,7 +15,7 @@ import { ReconcilerService } from './reconciler.service.js';
 import { SchemaApplyProducer } from './schema-apply.producer.js';
 import { APPLY_JOBS_KEPT, RECONCILE_JOBS_KEPT, RECONCILE_QUEUE, SCHEMA_APPLY_QUEUE } from './schema-apply.queue.js';
 
-/** Recording attempts (routes), applying them (workers) and keeping none stuck (reconciler). */
+/** The queue side of applying (docs/contract.md §5): recording and enqueueing attempts (routes), their jobs (workers), none stuck (reconciler). */
 @Module({})
 export class SchemaApplyModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -28,17 +24,14 @@ export class SchemaApplyModule {
       module: SchemaApplyModule,
       imports: [
         AuditModule,
+        ApplyModule,
         BullModule.registerQueue(
           { name: SCHEMA_APPLY_QUEUE, defaultJobOptions: APPLY_JOBS_KEPT },
           { name: RECONCILE_QUEUE, defaultJobOptions: RECONCILE_JOBS_KEPT },
         ),
       ],
-      controllers: config.role === 'worker' ? [] : [MigrationsController, DryRunController],
+      controllers: config.role === 'worker' ? [] : [MigrationsController],
       providers: [
-        AttemptsService,
-        ApplySessions,
-        ApplyService,
-        DryRunService,
         ReconcilerService,
         SchemaApplyProducer,
         ...(runsJobs
@@ -53,7 +46,7 @@ export class SchemaApplyModule {
             ]
           : []),
       ],
-      exports: [SchemaApplyProducer, DryRunService],
+      exports: [SchemaApplyProducer],
     };
   }
 

@@ -3,12 +3,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import type { SchemaMigration } from '../audit/schema-migration.entity.js';
 import { withTimeout } from '../common/with-timeout.js';
-import { AttemptsService } from './attempts.service.js';
+import { AttemptsRepository } from '../audit/attempts.repository.js';
 import { APPLY_JOB, type ApplyJobData, SCHEMA_APPLY_QUEUE } from './schema-apply.queue.js';
 
 const ENQUEUE_TIMEOUT_MS = 3000;
 
-export type EnqueuedRecord = Pick<SchemaMigration, 'migrationId' | 'tenantSchemaId' | 'appliedBy' | 'tenantId' | 'versionApplied'>;
+export type EnqueuedAttempt = Pick<SchemaMigration, 'migrationId' | 'tenantSchemaId' | 'appliedBy' | 'tenantId' | 'versionApplied'>;
 
 /** Owns the schema-apply queue: every enqueue goes through here, with the migration id as job id. */
 @Injectable()
@@ -17,14 +17,14 @@ export class SchemaApplyProducer {
 
   constructor(
     @InjectQueue(SCHEMA_APPLY_QUEUE) readonly queue: Queue<ApplyJobData>,
-    private readonly attempts: AttemptsService,
+    private readonly attempts: AttemptsRepository,
   ) {}
 
   /**
-   * Enqueues committed pending records. A duplicate job id is a no-op in BullMQ. If Redis does
-   * not answer, the records stay pending and the reconciler enqueues them later.
+   * Enqueues committed pending attempts. A duplicate job id is a no-op in BullMQ. If Redis does
+   * not answer, the attempts stay pending and the reconciler enqueues them later.
    */
-  async enqueue(records: EnqueuedRecord[]): Promise<boolean> {
+  async enqueue(records: EnqueuedAttempt[]): Promise<boolean> {
     if (records.length === 0) return true;
     const jobs = records.map((r) => ({
       name: APPLY_JOB,

@@ -24,10 +24,7 @@ export interface ApplyJobData {
 }
 
 /** Reported with job.updateProgress after each statement. */
-export interface ApplyProgress {
-  applied: number;
-  total: number;
-}
+export type { ApplyProgress } from '../apply/apply.types.js';
 
 /** An attempt that ended `success` completes its job with this; `failed` fails it with the details. */
 export interface ApplyJobResult {

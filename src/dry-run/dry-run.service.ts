@@ -6,11 +6,12 @@ import { APP_CONFIG } from '../config/config.module.js';
 import { PG_POOL } from '../database/pg-pool.js';
 import { TrustedExtensions } from '../database/trusted-extensions.js';
 import type { DefinitionPolicy } from '../ddl/allow-list.js';
-import { type ApplyStep, describeFault } from './apply-errors.js';
-import { checkBeforeRunning } from './attempt-checks.js';
-import { ApplySessions } from './apply-sessions.js';
-import { LockHolder, openDdlSession } from './ddl-session.js';
-import { CAPTURE_SQL, CLAIM_DEFINITION_SQL, TENANT_VERSIONS_SQL } from './dry-run.sql.js';
+import { ApplySessions } from '../apply/apply-sessions.js';
+import { checkBeforeRunning } from '../apply/attempt-checks.js';
+import { LockHolder, openDdlSession } from '../apply/ddl-session.js';
+import { type ApplyStep, describeFault } from '../apply/fault-policy.js';
+import { AttemptsRepository } from '../audit/attempts.repository.js';
+import { CAPTURE_SQL, CLAIM_DEFINITION_SQL } from './dry-run.sql.js';
 
 /** Strongest first, as PostgreSQL orders its table lock modes. */
 const LOCK_MODES = [
@@ -78,6 +79,7 @@ export class DryRunService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly sessions: ApplySessions,
     private readonly trustedExtensions: TrustedExtensions,
+    private readonly attempts: AttemptsRepository,
   ) {}
 
   async dryRun(schemaId: string): Promise<DryRunResult> {
@@ -107,7 +109,8 @@ export class DryRunService {
       details,
       statements,
     });
-    const versions = (await holder.client.query<{ current_version: number; previous_pending: boolean }>(TENANT_VERSIONS_SQL, [def.tenant_id, def.version])).rows[0];
+    // Read under the tenant's lock (held by the holder), in a statement of its own.
+    const versions = await this.attempts.standing(def.tenant_id, def.version);
     const checked = await checkBeforeRunning(
       { migrationId: '', tenantId: def.tenant_id, tenantSchemaId: schemaId, ...def, currentVersion: versions.current_version, previousPending: versions.previous_pending },
       await this.trustedExtensions.names(),

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { ParsedStatement } from '../ddl/parse-ddl.js';
-import { type ApplyStep, describeFault, isTransient, judgeFault } from './apply-errors.js';
+import { type ApplyStep, describeFault, isTransient, judgeFault } from './fault-policy.js';
 
 function sqlError(code: string, message: string, extra: Partial<pg.DatabaseError> = {}): pg.DatabaseError {
   return Object.assign(new pg.DatabaseError(message, 0, 'error'), { code, ...extra });

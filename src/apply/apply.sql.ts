@@ -1,5 +1,13 @@
-// The apply's SQL, in the order it runs, on the attempt's own connection (see apply.service.ts).
+/*
+ * The apply's round trips, in the order it runs them (apply-attempt.usecase.ts): transactions,
+ * timeouts, entering the tenant, apply sessions. The statements that read and write the attempt
+ * itself (claim, end, finish) are the audit log's (src/audit/attempts.sql.ts); they are composed here.
+ */
+import { claimStatement, endStatement, finishStatement, gateFinishStatement } from '../audit/attempts.sql.js';
+import { SQLSTATES } from '../database/sqlstates.js';
 import { EXTENSION_SCHEMA } from '../ddl/policy.js';
+
+type Escape = (value: string) => string;
 
 /** Opens a transaction with the apply's timeouts (the first statements of a round trip). */
 export function beginSql(timeouts: { lockTimeoutMs: number; statementTimeoutMs: number }): string {
@@ -12,8 +20,8 @@ export function beginSql(timeouts: { lockTimeoutMs: number; statementTimeoutMs: 
  * strict attempt that may run, the tenant entered (its role and schema made on first use, the
  * connection made a member of the role). The claim is the fourth result. See claim_attempt.
  */
-export function claimSql(migrationId: string, timeouts: { lockTimeoutMs: number; statementTimeoutMs: number }, escapeLiteral: (value: string) => string): string {
-  return `${beginSql(timeouts)};\nSELECT * FROM business_store_service.claim_attempt(${escapeLiteral(migrationId)}, true)`;
+export function claimSql(migrationId: string, timeouts: { lockTimeoutMs: number; statementTimeoutMs: number }, escapeLiteral: Escape): string {
+  return `${beginSql(timeouts)};\n${claimStatement(escapeLiteral(migrationId))}`;
 }
 export const CLAIM_RESULT = 3;
 
@@ -28,34 +36,12 @@ export function tenantSessionSql(schema: string, role: string): string {
   return tenantSettingsSql(schema, `'${role}'`);
 }
 
-/** Waits for the tenant's lock (transaction level): giving up is quick and must not be skipped. */
-export const GIVE_UP_LOCK_SQL = `
-SELECT m.tenant_id, pg_advisory_xact_lock(business_store_service.tenant_lock_key(m.tenant_id))
-FROM business_store_service.schema_migrations m
-WHERE m.migration_id = $1`;
-
-/** Could a parked attempt run now? Its tenant is free and its previous version is no longer pending. */
-export const ATTEMPT_READY_SQL = `
-SELECT pg_try_advisory_xact_lock(business_store_service.tenant_lock_key(m.tenant_id))
-       AND NOT EXISTS (SELECT 1 FROM business_store_service.schema_migrations p
-                       WHERE p.tenant_id = m.tenant_id AND p.version_applied = m.version_applied - 1
-                         AND p.status = 'pending') AS ready
-FROM business_store_service.schema_migrations m
-WHERE m.migration_id = $1`;
-
-/** Ends the attempt (only a pending one) and lists the tenant's other pending attempts, to wake them. */
-export const END_ATTEMPT_SQL = 'SELECT ended, waiting FROM business_store_service.end_attempt($1, $2, $3)';
-
 export function releaseSql(tenantId: string): string {
   return `SELECT business_store_service.release_tenant('${tenantId}')`;
 }
 
-export const RECORD_STATUS_SQL = 'SELECT status FROM business_store_service.schema_migrations WHERE migration_id = $1';
-
-/** SQLSTATEs of finish_attempt: the DDL left the tenant's role; the record was no longer pending. */
-export const LEFT_TENANT_ROLE = 'BSS01';
-export const NO_LONGER_PENDING = 'BSS02';
-export const FINISH_SQLSTATES = new Set([LEFT_TENANT_ROLE, NO_LONGER_PENDING]);
+/** SQLSTATEs of finish_attempt: the DDL left the tenant's role; the attempt was no longer pending. */
+export const FINISH_SQLSTATES: ReadonlySet<string> = new Set([SQLSTATES.LEFT_TENANT_ROLE, SQLSTATES.NO_LONGER_PENDING]);
 
 /**
  * Opens the attempt's transaction with its timeouts, then the tenant's session: its role and
@@ -75,21 +61,23 @@ export function enterTenantSql(tenantId: string, schema: string, timeouts: { loc
  * reasons that are retried. If anything fails, the release does not run: the failure is recorded
  * under the lock first.
  */
-export function finishSql(migrationId: string, tenantId: string, details: string, release: string, escapeLiteral: (value: string) => string): string {
+export function finishSql(migrationId: string, tenantId: string, details: string, release: string, escapeLiteral: Escape): string {
   return [
     'SET CONSTRAINTS ALL IMMEDIATE',
     `SELECT pg_catalog.set_config('bss.ddl_role', current_user, true)`,
     'RESET ROLE',
     `SELECT business_store_service.leave_tenant('${tenantId}')`,
-    `SELECT ended, waiting FROM business_store_service.finish_attempt(${escapeLiteral(migrationId)}, ${escapeLiteral(details)})`,
+    finishStatement(escapeLiteral(migrationId), escapeLiteral(details)),
     'COMMIT',
     release,
   ].join(';\n');
 }
+/** Where finishSql's result (ended, waiting) is. */
+export const FINISH_RESULT = 4;
 
 /** Ends the attempt (after ROLLBACK, still under the session lock) and releases the lock, in one round trip. */
-export function endAndReleaseSql(migrationId: string, status: 'success' | 'failed', details: string, release: string, escapeLiteral: (value: string) => string): string {
-  return [`SELECT ended, waiting FROM business_store_service.end_attempt(${escapeLiteral(migrationId)}, '${status}', ${escapeLiteral(details)})`, release].join(';\n');
+export function endAndReleaseSql(migrationId: string, status: 'success' | 'failed', details: string, release: string, escapeLiteral: Escape): string {
+  return [endStatement(escapeLiteral(migrationId), status, escapeLiteral(details)), release].join(';\n');
 }
 
 // ---- trusted definitions: an apply session lent the tenant's role (apply-sessions.ts, ddl-session.ts) ---
@@ -99,7 +87,7 @@ export const OPEN_APPLY_SESSION_SQL = 'SELECT business_store_service.open_apply_
 /** $2 false: the role logs in no more; true: its connection has ended, the role goes. */
 export const CLOSE_APPLY_SESSION_SQL = 'SELECT business_store_service.close_apply_session($1, $2)';
 /** Provisions the tenant and lends the session its role (and no other) for one attempt; returns the role. */
-export function lendTenantSql(tenantId: string, session: string, escapeLiteral: (value: string) => string): string {
+export function lendTenantSql(tenantId: string, session: string, escapeLiteral: Escape): string {
   return `SELECT business_store_service.lend_tenant(${escapeLiteral(tenantId)}, ${escapeLiteral(session)}) AS role`;
 }
 /** Takes back the role lent to the session (the gate does it in the transaction that records success). */
@@ -142,27 +130,20 @@ export function stepwiseSettingsSql(timeouts: { lockTimeoutMs: number; statement
   ].join(', ');
 }
 
-/**
- * SQLSTATEs of the gate: the DDL left something behind it may not (BSS03), the record was no
- * longer pending (BSS02), the session is not lent the attempt's tenant or the tenant is not
- * locked (BSS06), the DDL no longer runs as the tenant's role (BSS01).
- */
-export const LEFT_FORBIDDEN_STATE = 'BSS03';
-export const NOT_THIS_SESSION = 'BSS06';
-/** An earlier session lent the tenant is still in a transaction: wait for PostgreSQL to end it. */
-export const EARLIER_SESSION_RUNNING = 'BSS05';
-export const GATE_FINISH_SQLSTATES = new Set([LEFT_TENANT_ROLE, LEFT_FORBIDDEN_STATE, NO_LONGER_PENDING, NOT_THIS_SESSION]);
+/** SQLSTATEs of the gate refusing the attempt's end (as opposed to the deferred checks or COMMIT failing). */
+export const GATE_FINISH_SQLSTATES: ReadonlySet<string> = new Set([
+  SQLSTATES.LEFT_TENANT_ROLE,
+  SQLSTATES.LEFT_FORBIDDEN_STATE,
+  SQLSTATES.NO_LONGER_PENDING,
+  SQLSTATES.NOT_THIS_SESSION,
+]);
 
-/** In the apply session: the deferred checks, the record's success through the gate, COMMIT. */
-export function gateFinishSql(migrationId: string, details: string, escapeLiteral: (value: string) => string): string {
-  return [
-    'SET CONSTRAINTS ALL IMMEDIATE',
-    `SELECT ended, waiting FROM bss_gate.finish_attempt(${escapeLiteral(migrationId)}, ${escapeLiteral(details)})`,
-    'COMMIT',
-  ].join(';\n');
+/** In the apply session: the deferred checks, the attempt's success through the gate, COMMIT. */
+export function gateFinishSql(migrationId: string, details: string, escapeLiteral: Escape): string {
+  return ['SET CONSTRAINTS ALL IMMEDIATE', gateFinishStatement(escapeLiteral(migrationId), escapeLiteral(details)), 'COMMIT'].join(';\n');
 }
 
-// ---- non-transactional definitions (stepwise-apply.ts) ----------------------------------------
+// ---- non-transactional definitions (stepwise-run.ts) --------------------------------------------
 
 export const PROGRESS_SQL = `
 WITH ensured AS (
@@ -178,10 +159,10 @@ export const MARK_STARTED_SQL = `
 UPDATE business_store_service.definition_progress SET started_statement = $2, updated_at = clock_timestamp()
 WHERE tenant_schema_id = $1`;
 
-/** In the tenant's session: a statement done, in the statement's own transaction where it has one. */
+/** In the apply session: a statement done, in the statement's own transaction where it has one. */
 export const STATEMENT_DONE_SQL = 'SELECT bss_gate.statement_done($1, $2)';
 
-/** In the tenant's session: an index of its schema by name, and whether it is valid (an interrupted CONCURRENTLY build is not). */
+/** In the apply session: an index of the tenant's schema by name, and whether it is valid (an interrupted CONCURRENTLY build is not). */
 export const INDEX_STATE_SQL = `
 SELECT i.indisvalid AS valid FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid

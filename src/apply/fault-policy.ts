@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { ParsedStatement } from '../ddl/parse-ddl.js';
-import { LEFT_FORBIDDEN_STATE, LEFT_TENANT_ROLE, NOT_THIS_SESSION } from './apply.sql.js';
+import { SQLSTATES } from '../database/sqlstates.js';
 
 /**
  * Where in an attempt a fault happened: opening the tenant's session, one of its statements,
@@ -71,7 +71,7 @@ export function describeFault(step: ApplyStep, error: unknown, context: Pick<Try
     case 'commit':
       return `Failed at COMMIT (SQLSTATE ${error.code}): ${message} Raised at commit (a deferred constraint or trigger); nothing was applied.`;
     case 'finish':
-      if (error.code === LEFT_TENANT_ROLE || error.code === LEFT_FORBIDDEN_STATE || error.code === NOT_THIS_SESSION) {
+      if (error.code === SQLSTATES.LEFT_TENANT_ROLE || error.code === SQLSTATES.LEFT_FORBIDDEN_STATE || error.code === SQLSTATES.NOT_THIS_SESSION) {
         return `Refused: ${error.message}; nothing was applied.`;
       }
       return `Failed at the record's end (SQLSTATE ${error.code}): ${message}`;
@@ -96,13 +96,5 @@ function where(step: ApplyStep): string {
       return "the record's end";
     case 'enter':
       return "preparing the tenant's role and schema";
-  }
-}
-
-/** A job names a migration record that does not exist; retrying cannot help. */
-export class MigrationRecordMissingError extends Error {
-  constructor(migrationId: string) {
-    super(`migration '${migrationId}' not found`);
-    this.name = 'MigrationRecordMissingError';
   }
 }

@@ -1,7 +1,6 @@
 import type { MigrationStatus } from '../audit/schema-migration.entity.js';
 import type { DefinitionPolicy } from '../ddl/allow-list.js';
 import type { ParsedStatement } from '../ddl/parse-ddl.js';
-import type { ApplyProgress } from './schema-apply.queue.js';
 
 export type ApplyOutcome =
   /** The attempt ended now; `waiting` are the tenant's other pending attempts, to wake. */
@@ -11,13 +10,20 @@ export type ApplyOutcome =
   /** The tenant is busy or the previous version is still pending: try again later. */
   | { kind: 'wait'; reason: string; tenantId: string };
 
+/** Statements applied so far (a job's progress, docs/contract.md §5). */
+export interface ApplyProgress {
+  applied: number;
+  total: number;
+}
+
+/** Where an attempt's progress and statement log go (its job's). */
 export interface ApplyReporter {
   progress(progress: ApplyProgress): void;
   log(line: string): void;
 }
 
 export interface Tries {
-  /** A transient fault now ends the record `failed` instead of being retried. */
+  /** A transient fault now ends the attempt `failed` instead of being retried. */
   finalTry: boolean;
   /** Tries so far, this one included. */
   tries: number;
@@ -40,4 +46,12 @@ export interface TenantRun {
 export function preview(statement: ParsedStatement): string {
   const oneLine = statement.text.replace(/\s+/g, ' ');
   return oneLine.length > 200 ? `${oneLine.slice(0, 200)}…` : oneLine;
+}
+
+/** An attempt (its migration id) that does not exist; retrying cannot help. */
+export class AttemptMissingError extends Error {
+  constructor(migrationId: string) {
+    super(`migration '${migrationId}' not found`);
+    this.name = 'AttemptMissingError';
+  }
 }

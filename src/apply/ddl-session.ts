@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { EndRow } from '../audit/attempts.repository.js';
 import { EXTENSION_SCHEMA } from '../ddl/policy.js';
 import type { ApplySession, ApplySessions } from './apply-sessions.js';
 import type { TenantRun } from './apply.types.js';
@@ -6,6 +7,7 @@ import {
   beginSql,
   enterTenantSql,
   FINISH_SQLSTATES,
+  FINISH_RESULT,
   finishSql,
   GATE_FINISH_SQLSTATES,
   gateFinishSql,
@@ -17,11 +19,6 @@ import {
   tenantSessionSql,
   trustedSettingsSql,
 } from './apply.sql.js';
-
-export interface EndRow {
-  ended: number;
-  waiting: string[];
-}
 
 export interface Timeouts {
   lockTimeoutMs: number;
@@ -125,7 +122,7 @@ export class StrictSession implements DdlSession {
   async commit(migrationId: string, details: string): Promise<EndRow> {
     const results = (await this.client.query(finishSql(migrationId, this.tenantId, details, this.holder.releaseSql(), (v) => this.client.escapeLiteral(v)))) as unknown as pg.QueryResult[];
     this.holder.released(); // by the same round trip, after COMMIT
-    return results[4].rows[0] as EndRow;
+    return results[FINISH_RESULT].rows[0] as EndRow;
   }
 
   async close(): Promise<void> {}

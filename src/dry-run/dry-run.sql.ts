@@ -1,4 +1,4 @@
-// A dry run's SQL (dry-run.service.ts): the definition claimed like an attempt, and what each statement did.
+// A dry run's SQL (dry-run.service.ts): the definition's tenant locked like an attempt's, and what each statement did.
 const S = 'business_store_service';
 
 /** The definition, and its tenant's lock tried at session level (released by the caller). */
@@ -6,12 +6,6 @@ export const CLAIM_DEFINITION_SQL = `
 SELECT s.tenant_id, s.version, s.ddl, s.policy, s.transactional,
        pg_try_advisory_lock(${S}.tenant_lock_key(s.tenant_id)) AS locked
 FROM ${S}.tenant_schemas s WHERE s.schema_id = $1`;
-
-/** Under the lock, in a statement of its own: where the tenant's versions stand. */
-export const TENANT_VERSIONS_SQL = `
-SELECT COALESCE(max(version_applied) FILTER (WHERE status = 'success'), 0) AS current_version,
-       COALESCE(bool_or(version_applied = $2 - 1 AND status = 'pending'), false) AS previous_pending
-FROM ${S}.schema_migrations WHERE tenant_id = $1`;
 
 /**
  * Inside the dry run's transaction: the relation locks this backend holds on the tenant's

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import type pg from 'pg';
-import { AuditService } from '../audit/audit.service.js';
-import { type MigrationRow, recordFromRow } from '../audit/migration-record.row.js';
-import type { SchemaMigration } from '../audit/schema-migration.entity.js';
+import { Injectable } from '@nestjs/common';
 import { ConflictError, NotFoundError } from '../common/domain-errors.js';
-import { PG_POOL } from '../database/pg-pool.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { ACCEPT_ATTEMPTS_SQL, ATTEMPT_JOB_IDS_SQL } from './attempts.sql.js';
+import { type AcceptRow, AttemptsRepository } from './attempts.repository.js';
+import { AuditService } from './audit.service.js';
+import { type MigrationRow, recordFromRow } from './migration-record.row.js';
+import type { SchemaMigration } from './schema-migration.entity.js';
 
 export interface AttemptRequest {
   tenantSchemaId: string;
@@ -26,19 +24,11 @@ export type Acceptance =
   | { outcome: 'not-found'; message: string }
   | { outcome: 'conflict'; message: string };
 
-type AcceptRow = Partial<MigrationRow> & {
-  input_schema_id: string;
-  schema_tenant_id: string | null;
-  version: number | null;
-  applied_id: string | null;
-  pending_id: string | null;
-};
-
 /** Records new pending attempts; every route and the worker's own recording go through here. */
 @Injectable()
 export class AttemptsService {
   constructor(
-    @Inject(PG_POOL) private readonly pool: pg.Pool,
+    private readonly repository: AttemptsRepository,
     private readonly audit: AuditService,
     private readonly metrics: MetricsService,
   ) {}
@@ -46,14 +36,9 @@ export class AttemptsService {
   /** Judges and records a batch in one round trip, results in request order. */
   async accept(requests: AttemptRequest[]): Promise<Acceptance[]> {
     if (requests.length === 0) return [];
-    const ids = requests.map((r) => r.migrationId ?? randomUUID());
-    const { rows } = await this.pool.query<AcceptRow>(ACCEPT_ATTEMPTS_SQL, [
-      requests.map((_, i) => i),
-      ids,
-      requests.map((r) => r.tenantSchemaId),
-      requests.map((r) => r.appliedBy ?? null),
-      requests.map((r) => r.jobId ?? null),
-    ]);
+    const rows = await this.repository.accept(
+      requests.map((r) => ({ migrationId: r.migrationId ?? randomUUID(), tenantSchemaId: r.tenantSchemaId, appliedBy: r.appliedBy ?? null, jobId: r.jobId ?? null })),
+    );
     const judged = rows.map(judge);
     this.metrics.attempts.inc({ status: 'pending' }, judged.filter((a) => a.outcome === 'accepted').length);
     return judged;
@@ -72,13 +57,6 @@ export class AttemptsService {
       if (error instanceof NotFoundError) return { outcome: 'refused', message: acceptance.message };
       throw error;
     }
-  }
-
-  /** The job ids of attempts whose job is not named by their migration id; the others are absent. */
-  async jobIdsOf(migrationIds: string[]): Promise<Map<string, string>> {
-    if (migrationIds.length === 0) return new Map();
-    const { rows } = await this.pool.query<{ migration_id: string; job_id: string }>(ATTEMPT_JOB_IDS_SQL, [migrationIds]);
-    return new Map(rows.map((r) => [r.migration_id, r.job_id]));
   }
 
   /** A new attempt for a failed record whose version is still unapplied. */

@@ -1,9 +1,9 @@
 import type { ParsedStatement } from '../ddl/parse-ddl.js';
 import { nameParts } from '../ddl/parse-tree.js';
-import type { ApplyStep } from './apply-errors.js';
+import type { ApplyStep } from './fault-policy.js';
 import { INDEX_STATE_SQL, MARK_STARTED_SQL, PROGRESS_SQL, STATEMENT_DONE_SQL } from './apply.sql.js';
 import { type ApplyReporter, preview, type TenantRun } from './apply.types.js';
-import type { LockHolder, TrustedSession } from './ddl-session.js';
+import type { DdlSession, LockHolder } from './ddl-session.js';
 
 interface Progress {
   next_statement: number;
@@ -22,7 +22,7 @@ export type StepwiseOutcome = { kind: 'done' } | { kind: 'fault'; step: ApplySte
  *   index it left INVALID is dropped and built again, one it finished is not built twice.
  * Success is never recorded over an invalid index.
  */
-export async function runStepwise(args: { holder: LockHolder; session: TrustedSession; run: TenantRun; reporter: ApplyReporter }): Promise<StepwiseOutcome> {
+export async function runStepwise(args: { holder: LockHolder; session: DdlSession; run: TenantRun; reporter: ApplyReporter }): Promise<StepwiseOutcome> {
   const { holder, session, run, reporter } = args;
   const tenant = session.client;
   const total = run.statements.length;
@@ -67,7 +67,7 @@ export async function runStepwise(args: { holder: LockHolder; session: TrustedSe
  * valid, or an index dropped that is gone. An INVALID index left by an interrupted build is
  * dropped here, to be built again. REINDEX simply runs again.
  */
-async function completedBefore(args: { session: TrustedSession; run: TenantRun; reporter: ApplyReporter }, statement: ParsedStatement, begunBefore: boolean): Promise<boolean> {
+async function completedBefore(args: { session: DdlSession; run: TenantRun; reporter: ApplyReporter }, statement: ParsedStatement, begunBefore: boolean): Promise<boolean> {
   const { session, run, reporter } = args;
   const built = concurrentIndexName(statement);
   if (built !== undefined) {
@@ -101,12 +101,12 @@ function concurrentIndexName(statement: ParsedStatement): string | undefined {
   return undefined;
 }
 
-async function indexState(args: { session: TrustedSession; run: TenantRun }, name: string): Promise<'valid' | 'invalid' | 'absent'> {
+async function indexState(args: { session: DdlSession; run: TenantRun }, name: string): Promise<'valid' | 'invalid' | 'absent'> {
   const row = (await args.session.client.query<{ valid: boolean }>(INDEX_STATE_SQL, [args.run.schema, name])).rows[0];
   return row === undefined ? 'absent' : row.valid ? 'valid' : 'invalid';
 }
 
-async function invalidIndexes(args: { session: TrustedSession; run: TenantRun }): Promise<string[]> {
+async function invalidIndexes(args: { session: DdlSession; run: TenantRun }): Promise<string[]> {
   const names = args.run.statements.flatMap((s) => concurrentIndexName(s) ?? []);
   const invalid: string[] = [];
   for (const name of names) if ((await indexState(args, name)) === 'invalid') invalid.push(name);
