@@ -13,17 +13,16 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $fn$
 DECLARE
   v_hex text := replace(p_tenant_id::text, '-', '');
   v_schema name := 'tenant_' || v_hex;
-  v_database text;
   v_role name;
 BEGIN
   -- Plain catalog lookups, no pg_roles view: in a fan-out every CREATE SCHEMA or ROLE makes
   -- PostgreSQL plan these queries again, and the view's join costs a lot to plan.
   SELECT n.nspowner::regrole::text INTO v_role FROM pg_namespace n WHERE n.nspname = v_schema;
   IF v_role IS NULL THEN
-    v_database := to_hex((SELECT d.oid FROM pg_database d WHERE d.datname = current_database())::bigint);
-    v_role := 'bss_tenant_' || v_hex || '_' || v_database;
+    v_role := 'bss_tenant_' || v_hex || '_' || to_hex((SELECT d.oid FROM pg_database d WHERE d.datname = current_database())::bigint);
     IF to_regrole(v_role) IS NULL THEN
-      EXECUTE format('CREATE ROLE %I NOLOGIN INHERIT IN ROLE %I', v_role, 'bss_tenants_' || v_database);
+      -- NOINHERIT: a strict tenant needs nothing but its schema; lend_tenant lets a trusted one inherit TEMP.
+      EXECUTE format('CREATE ROLE %I NOLOGIN NOINHERIT', v_role);
     END IF;
     EXECUTE format('GRANT %I TO %I', v_role, current_user);
     EXECUTE format('CREATE SCHEMA %I AUTHORIZATION %I', v_schema, v_role);

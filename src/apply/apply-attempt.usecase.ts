@@ -21,6 +21,8 @@ import { runStepwise } from './stepwise-run.js';
 
 /** What the use case needs of the job that carries the attempt (schema-apply/apply.processor.ts). */
 export interface AttemptJob {
+  /** The queue's id for the job, for the logs. */
+  readonly id?: string;
   /** Tries that hit a transient fault so far. */
   readonly tries: number;
   readonly reporter: ApplyReporter;
@@ -108,6 +110,7 @@ export class ApplyAttempt {
     this.logger.log({
       msg: `attempt ended ${outcome.status}`,
       migration_id: migrationId,
+      job_id: job.id,
       tenant_id: outcome.tenantId,
       status: outcome.status,
       ...(outcome.status === 'failed' ? { details: outcome.details } : {}),

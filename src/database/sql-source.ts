@@ -24,9 +24,13 @@ interface RawStatement {
   stmt_len?: number;
 }
 
-/** A file under db/ with its SQLSTATE names ('{{NAME}}') replaced by their codes. */
+/**
+ * A file under db/ with its SQLSTATE names ('{{NAME}}') replaced by their codes. A dropped
+ * function's file moves from functions/ to retired/, where the migrations that loaded it still find it.
+ */
 export async function sqlSource(path: string): Promise<string> {
-  const text = await readFile(join(DB_DIR, path), 'utf8');
+  const retired = path.replace(/^functions\//, 'retired/');
+  const text = await readFile(join(DB_DIR, existsSync(join(DB_DIR, path)) ? path : retired), 'utf8');
   return text.replace(/'\{\{([A-Z_]+)\}\}'/g, (_, name: string) => {
     if (!Object.hasOwn(SQLSTATES, name)) throw new Error(`${path}: unknown SQLSTATE name '${name}' (see src/database/sqlstates.ts)`);
     return `'${SQLSTATES[name as SqlstateName]}'`;
@@ -43,6 +47,17 @@ export async function sqlStatements(path: string): Promise<string[]> {
     const end = s.stmt_len ? start + s.stmt_len : bytes.length;
     return bytes.subarray(start, end).toString('utf8').trim();
   });
+}
+
+/**
+ * What a migration runs to load files under db/. Bodies are checked when called, not when loaded
+ * (as pg_dump does), because a migration always loads a file's current text: a fresh database gets
+ * today's text at an earlier point of its history, where a later table may not exist yet.
+ */
+export async function loadSources(files: readonly string[]): Promise<string[]> {
+  const statements = ['SET LOCAL check_function_bodies = off'];
+  for (const file of files) statements.push(...(await sqlStatements(file)));
+  return [...statements, 'SET LOCAL check_function_bodies = on'];
 }
 
 /** Every function source (db/functions/*.sql), in name order. */

@@ -56,7 +56,7 @@ export class ApplyProcessor extends WorkerHost implements OnApplicationBootstrap
     try {
       migrationId = await this.attemptOf(job);
       const reporter = new JobReporter(job);
-      result = await this.applyAttempt.run(migrationId, { tries, reporter }).finally(() => reporter.flush());
+      result = await this.applyAttempt.run(migrationId, { id: job.id, tries, reporter }).finally(() => reporter.flush());
     } catch (error) {
       if (error instanceof UnrecoverableError) throw error;
       if (error instanceof AttemptMissingError) throw new UnrecoverableError(error.message);
