@@ -2,6 +2,7 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
+import type pg from 'pg';
 import { AuditRoutesModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { BoardModule } from './board/board.module.js';
@@ -12,7 +13,7 @@ import { validationPipe } from './common/http-setup.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ormOptions } from './database/orm-options.js';
-import { PgPoolModule } from './database/pg-pool.js';
+import { PG_POOL, PgPoolModule } from './database/pg-pool.js';
 import { HealthModule } from './health/health.module.js';
 import { loggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -39,8 +40,8 @@ export class AppModule {
         ConfigModule.forRoot(config),
         loggingModule(config),
         MetricsCoreModule,
-        MikroOrmModule.forRoot(ormOptions(config.databaseUrl)),
         PgPoolModule,
+        MikroOrmModule.forRootAsync({ inject: [PG_POOL], useFactory: (pool: pg.Pool) => ormOptions(config.databaseUrl, pool) }),
         BullMqModule,
         EventEmitterModule.forRoot(),
         schemaApply,

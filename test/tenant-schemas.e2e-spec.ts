@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { testPool } from './support/db.js';
 import { bearer, createTestApp, type TestApp, TOKENS } from './support/test-app.js';
 
 const SEED_DDL = `CREATE TABLE payments (id uuid PRIMARY KEY, amount numeric NOT NULL);
@@ -141,5 +142,22 @@ describe('tenant schema definitions', () => {
     });
     expect(((await get('/v1/tenant-schemas/42').expect(400)).body as ErrorBody).message).toBe("schema_id must be a UUID, got '42'");
     expect(((await get('/v1/tenants/abc/tenant-schemas').expect(400)).body as ErrorBody).message).toBe("tenant_id must be a UUID, got 'abc'");
+  });
+
+  it('reads and stores definitions (MikroORM) through the one pool of the service', async () => {
+    const tenantId = randomUUID();
+    await post({ tenant_id: tenantId, version: 1, ddl: SEED_DDL }).expect(201);
+    await get(`/v1/tenants/${tenantId}/tenant-schemas`).expect(200);
+    const db = testPool();
+    try {
+      // Every connection the service holds carries the pool's application_name: no second pool of MikroORM's own.
+      const { rows } = await db.query<{ name: string }>(
+        `SELECT DISTINCT application_name AS name FROM pg_stat_activity WHERE datname = current_database() AND usename = $1`,
+        [process.env.TEST_RUNTIME_ROLE],
+      );
+      expect(rows.map((r) => r.name)).toEqual([expect.stringMatching(/^bss-/)]);
+    } finally {
+      await db.end();
+    }
   });
 });
