@@ -15,6 +15,8 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
+# The database's functions, catalog views and grants as source: migrate loads them at run time.
+COPY --chown=node:node db ./db
 USER node
 EXPOSE 3000
 CMD ["node", "--liftoff-only", "dist/src/main.js"]

@@ -19,7 +19,7 @@ import {
 } from './support.js';
 
 const CONCURRENCY = 16;
-/** The service's history query (src/audit/history.sql.ts), limit 50 + 1. */
+/** The service's history query (src/audit/attempts.sql.ts), limit 50 + 1. */
 const HISTORY_SQL = `SELECT *, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_created_at
 FROM ${SM}
 WHERE tenant_id = $1

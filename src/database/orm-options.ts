@@ -16,7 +16,7 @@ export const SERVICE_SCHEMA = 'business_store_service';
 export function ormOptions(databaseUrl: string, pool?: pg.Pool) {
   return defineConfig({
     clientUrl: databaseUrl,
-    ...(pool ? { driverOptions: new PostgresDialect({ pool: { connect: () => pool.connect(), end: async () => undefined, options: pool.options } }) } : {}),
+    ...(pool ? { driverOptions: new PostgresDialect({ pool: { connect: () => pool.connect(), end: () => Promise.resolve(), options: pool.options } }) } : {}),
     entities: [SchemaMigration, TenantSchema],
     extensions: [Migrator],
     discovery: { warnWhenNoEntities: false },

@@ -1,5 +1,5 @@
 /**
- * The lint rule catalogue (contract §9 `warnings`). Rule ids are part of the public API:
+ * The lint rule catalogue (docs/contract.md §9 `warnings`). Rule ids are part of the public API:
  * clients may filter on them, so an id never changes once released.
  */
 export interface LintRuleInfo {

@@ -18,7 +18,7 @@ import type { ParsedStatement } from './parse-ddl.js';
 import { columnConstraints, columnDefOf, constraintOf, isNullConstant, lastName, stringsOf, unwrap } from './parse-tree.js';
 
 /*
- * Static lint of a definition (contract §9 `warnings`): statements that are legal but risky on a
+ * Static lint of a definition (docs/contract.md §9 `warnings`): statements that are legal but risky on a
  * live table. Computed from the parse tree alone; a warning never refuses a definition.
  */
 

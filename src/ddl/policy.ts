@@ -1,5 +1,5 @@
 /**
- * Definition policies (contract §10): `strict` for DDL from untrusted authors, `trusted` also
+ * Definition policies (docs/contract.md §10): `strict` for DDL from untrusted authors, `trusted` also
  * for DO blocks, sql/plpgsql routines, triggers and the trusted extensions.
  */
 export const DEFINITION_POLICIES = ['strict', 'trusted'] as const;

@@ -29,7 +29,7 @@ interface RetentionRunRow {
 }
 
 /**
- * Deletes expired migration records in batches, each its own short transaction through the
+ * Deletes expired records (ended attempts) in batches, each its own short transaction through the
  * purge function (the only delete path the append-only trigger allows). Keeps every pending
  * record and each tenant's latest success. An interrupted purge simply continues next run.
  */

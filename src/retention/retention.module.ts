@@ -12,7 +12,7 @@ import { RetentionController } from './retention.controller.js';
 import { PURGE_JOBS_KEPT, RETENTION_QUEUE } from './retention.queue.js';
 import { RetentionScheduler } from './retention.scheduler.js';
 
-/** Retention policy, scheduled and on-demand purges of old migration records. */
+/** Retention policy, scheduled and on-demand purges of old records of attempts. */
 @Module({})
 export class RetentionModule {
   static forRoot(config: AppConfig): DynamicModule {

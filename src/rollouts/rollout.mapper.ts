@@ -44,7 +44,7 @@ export function budgetOf(row: Pick<RolloutRow, 'max_failed' | 'max_failed_percen
   return row.max_failed !== null ? { max_failed: row.max_failed } : { max_failed_percent: row.max_failed_percent ?? 0 };
 }
 
-/** A rollout at the JSON boundary (contract §7). */
+/** A rollout at the JSON boundary (docs/contract.md §7). */
 export function toRolloutJson(row: RolloutRow, waves: WaveRow[]) {
   return {
     rollout_id: row.rollout_id,

@@ -1,7 +1,7 @@
 import type { KeepJobs } from 'bullmq';
 
 // Queue, job and scheduler names live here once. Renaming a value strands jobs already in Redis.
-/** One job per rollout (contract §5): its progress is the rollout's counts, its log the waves, pauses and the end. */
+/** One job per rollout (docs/contract.md §5): its progress is the rollout's counts, its log the waves, pauses and the end. */
 export const ROLLOUTS_QUEUE = 'rollouts';
 export const ROLLOUT_JOB = 'rollout';
 

@@ -8,7 +8,7 @@ import type { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { ApplyModule } from '../apply/apply.module.js';
 import { ApplyProcessor } from './apply.processor.js';
-import { MigrationsController } from './migrations.controller.js';
+import { AttemptsController } from './attempts.controller.js';
 import { ReconcileProcessor } from './reconcile.processor.js';
 import { ReconcileScheduler } from './reconcile.scheduler.js';
 import { ReconcilerService } from './reconciler.service.js';
@@ -30,7 +30,7 @@ export class SchemaApplyModule {
           { name: RECONCILE_QUEUE, defaultJobOptions: RECONCILE_JOBS_KEPT },
         ),
       ],
-      controllers: config.role === 'worker' ? [] : [MigrationsController],
+      controllers: config.role === 'worker' ? [] : [AttemptsController],
       providers: [
         ReconcilerService,
         SchemaApplyProducer,

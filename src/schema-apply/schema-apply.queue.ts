@@ -8,7 +8,7 @@ export const RECONCILE_QUEUE = 'schema-apply-reconcile';
 export const RECONCILE_JOB = 'reconcile';
 export const RECONCILE_SCHEDULER_ID = 'reconcile-pending';
 
-/** The contract's payload (§5). Without migration_id the worker records the attempt itself. */
+/** The payload of docs/contract.md §5. Without migration_id the worker records the attempt itself. */
 export interface ApplyJobData {
   tenant_schema_id: string;
   applied_by?: string | null;

@@ -15,7 +15,7 @@ export class DryRunStatementResponse {
   @ApiProperty({ type: [String], description: 'Tables whose storage it rewrote (their relfilenode changed)', example: ['orders'] }) rewrites: string[];
 }
 
-@ApiSchema({ name: 'DryRunPlan', description: 'What a definition would do to its tenant (contract §9)' })
+@ApiSchema({ name: 'DryRunPlan', description: 'What a definition would do to its tenant (docs/contract.md §9)' })
 export class DryRunResponse {
   @ApiProperty({ type: String, format: 'uuid' }) schema_id: string;
   @ApiProperty({ type: String, format: 'uuid' }) tenant_id: string;

@@ -18,7 +18,7 @@ export class RolloutCountsResponse {
   @ApiProperty({ type: 'integer' }) skipped: number;
 }
 
-@ApiSchema({ name: 'Rollout', description: 'Many tenants brought to one version, watched as one (contract §7)' })
+@ApiSchema({ name: 'Rollout', description: 'Many tenants brought to one version, watched as one (docs/contract.md §7)' })
 export class RolloutResponse {
   @ApiProperty({ type: String, format: 'uuid' }) rollout_id: string;
   @ApiProperty({ type: String, enum: ROLLOUT_STATUSES }) status: string;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 
-@ApiSchema({ name: 'LintWarning', description: 'A legal but risky statement (contract §9)' })
+@ApiSchema({ name: 'LintWarning', description: 'A legal but risky statement (docs/contract.md §9)' })
 export class LintWarningResponse {
   @ApiProperty({ type: String, description: 'Stable kebab-case rule id (README, Lint warnings)', example: 'column-type-change' })
   rule: string;

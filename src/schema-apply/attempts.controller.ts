@@ -20,11 +20,12 @@ function accepted(acceptance: Acceptance, tenantSchemaId: string) {
   throw new ConflictError(acceptance.message);
 }
 
+/** Requests attempts (one, many, a retry) and enqueues their jobs; the routes keep the contract's name, /v1/migrations. */
 @ApiTags('migrations')
 @ApiTokenAuth('write')
 @Controller('v1/migrations')
 @RequireScope('write')
-export class MigrationsController {
+export class AttemptsController {
   constructor(
     private readonly attempts: AttemptsService,
     private readonly producer: SchemaApplyProducer,
