@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { migrate } from '../src/database/migrate.js';
+import { migrate } from '../src/migrator/migrate.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const PG_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

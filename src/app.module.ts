@@ -1,4 +1,5 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { EventEmitterModule } from '@nestjs/event-emitter';
@@ -9,7 +10,7 @@ import { BoardModule } from './board/board.module.js';
 import { BullMqModule } from './bullmq/bullmq.module.js';
 import { DomainExceptionFilter } from './common/domain-exception.filter.js';
 import { DryRunModule } from './dry-run/dry-run.module.js';
-import { validationPipe } from './common/http-setup.js';
+import { validationPipe } from './http-setup.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ormOptions } from './database/orm-options.js';
@@ -41,7 +42,11 @@ export class AppModule {
         loggingModule(config),
         MetricsCoreModule,
         PgPoolModule,
-        MikroOrmModule.forRootAsync({ inject: [PG_POOL], useFactory: (pool: pg.Pool) => ormOptions(config.databaseUrl, pool) }),
+        MikroOrmModule.forRootAsync({
+          driver: PostgreSqlDriver,
+          inject: [PG_POOL],
+          useFactory: (pool: pg.Pool) => ({ ...ormOptions(config.databaseUrl, pool), autoLoadEntities: true }),
+        }),
         BullMqModule,
         EventEmitterModule.forRoot(),
         schemaApply,

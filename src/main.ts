@@ -3,7 +3,7 @@ import { type INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
-import { configureHttp } from './common/http-setup.js';
+import { configureHttp } from './http-setup.js';
 import { type AppConfig, ConfigError, loadConfig } from './config/app-config.js';
 
 const logger = new Logger('Bootstrap');

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { migrate } from '../src/database/migrate.js';
+import { migrate } from '../src/migrator/migrate.js';
 import { tenantSchema } from './factories/api.factory.js';
 import { PrivatePostgres, freePort } from './support/private-postgres.js';
 import { API_TOKENS, bearer, TOKENS } from './support/test-app.js';

@@ -3,8 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
-import { migrate } from '../src/database/migrate.js';
-import { ormOptions } from '../src/database/orm-options.js';
+import { migrate, migratorOptions } from '../src/migrator/migrate.js';
 import { DB_DIR } from '../src/database/sql-source.js';
 import { databaseStructure } from './support/database-structure.js';
 
@@ -96,7 +95,7 @@ describe('upgrading a database of the previous release', () => {
 
   it('comes out identical to a fresh database, with every stored row kept', async () => {
     await admin.query(`CREATE DATABASE ${admin.escapeIdentifier(new URL(upgraded.migrationUrl).pathname.slice(1))}`);
-    const orm = await MikroORM.init(ormOptions(upgraded.migrationUrl));
+    const orm = await MikroORM.init(migratorOptions(upgraded.migrationUrl));
     try {
       const applied = await orm.migrator.up({ to: PREVIOUS_RELEASE });
       expect(applied.at(-1)?.name).toBe(PREVIOUS_RELEASE);

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { tenantHistorySql } from '../src/audit/attempts.sql.js';
-import { migrate } from '../src/database/migrate.js';
-import { ormOptions } from '../src/database/orm-options.js';
+import { migrate, migratorOptions } from '../src/migrator/migrate.js';
 import { migrationsList } from '../migrations/index.js';
 import { testPool } from './support/db.js';
 
@@ -206,7 +205,7 @@ describe('migrations on a database of their own', () => {
   });
 
   it('has a down for every step: down drops the tables, up restores them', async () => {
-    const orm = await MikroORM.init(ormOptions(scratchUrl));
+    const orm = await MikroORM.init(migratorOptions(scratchUrl));
     try {
       await orm.migrator.down({ to: 0 });
       const tables = async () =>

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { migrate } from '../src/database/migrate.js';
+import { migrate } from '../src/migrator/migrate.js';
 import { tenantSessionSecret } from '../src/apply/scram-verifier.js';
 import { ended, tenantSchema } from './factories/api.factory.js';
 import { freePort, PrivatePostgres } from './support/private-postgres.js';

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { configureHttp } from '../../src/common/http-setup.js';
+import { configureHttp } from '../../src/http-setup.js';
 import { loadConfig } from '../../src/config/app-config.js';
 
 export const TOKENS = {

@@ -1,7 +1,25 @@
-import { MikroORM } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { defineConfig, MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
-import { ormOptions } from './orm-options.js';
-import { sqlSource } from './sql-source.js';
+import { migrationsList } from '../../migrations/index.js';
+import { sqlSource } from '../database/sql-source.js';
+
+/** MikroORM as the migrator: the owner's connection, migrations/ and the table that tracks them. */
+export function migratorOptions(migrationUrl: string) {
+  return defineConfig({
+    clientUrl: migrationUrl,
+    extensions: [Migrator],
+    discovery: { warnWhenNoEntities: false },
+    pool: { min: 0, max: 1 },
+    migrations: {
+      migrationsList,
+      tableName: 'business_store_service.mikro_orm_migrations',
+      snapshot: false,
+      snapshotOnMigrate: false,
+      silent: true,
+    },
+  });
+}
 
 /** Creates the database named in the URL if it is missing. */
 export async function createDatabaseIfMissing(databaseUrl: string): Promise<boolean> {
@@ -47,7 +65,7 @@ export async function migrate(urls: MigrateUrls | string): Promise<string[]> {
   await lock.connect();
   try {
     await lock.query(`SELECT pg_advisory_lock(hashtext('business_store_service:migrate'))`);
-    const orm = await MikroORM.init(ormOptions(migrationUrl));
+    const orm = await MikroORM.init(migratorOptions(migrationUrl));
     let applied: string[];
     try {
       applied = (await orm.migrator.up()).map((m) => m.name);

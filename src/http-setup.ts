@@ -2,10 +2,10 @@ import { type ArgumentMetadata, BadRequestException, type INestApplication, Vali
 import type { ValidationError } from 'class-validator';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { json, type NextFunction, type Request, type Response } from 'express';
-import { setupOpenApi } from '../docs/openapi.js';
-import { httpMetrics } from '../metrics/http-metrics.middleware.js';
-import { MetricsService } from '../metrics/metrics.service.js';
-import { findNul, nulMessage } from './nul-characters.js';
+import { setupOpenApi } from './openapi.js';
+import { httpMetrics } from './metrics/http-metrics.middleware.js';
+import { MetricsService } from './metrics/metrics.service.js';
+import { findNul, nulMessage } from './common/nul-characters.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_ROLLOUT_BODY_BYTES = 8 * 1024 * 1024;

@@ -3,8 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { MIGRATION_RECORD_EXAMPLE } from '../audit/dto/migration-record.response.js';
-import { BEARER_SCHEME } from './api-responses.js';
+import { MIGRATION_RECORD_EXAMPLE } from './audit/dto/migration-record.response.js';
+import { BEARER_SCHEME } from './docs/api-responses.js';
 
 export const DOCS_ROUTE = 'docs';
 
