@@ -1,7 +1,8 @@
 import type pg from 'pg';
 
-/** The service's own schemas (tenants' schemas are the tenants'). */
-export const SERVICE_SCHEMAS = ['business_store_service', 'bss_gate', 'bss_catalog', 'bss_extensions'];
+/** The service's own schemas (tenants' schemas are the tenants'; bss_extensions holds what extensions made, listed as extensions). */
+export const SERVICE_SCHEMAS = ['business_store_service', 'bss_gate', 'bss_catalog'];
+const ALL_SCHEMAS = [...SERVICE_SCHEMAS, 'bss_extensions'];
 
 /**
  * What the migrations make of a database, as text: functions (their whole definition, owner and
@@ -12,7 +13,7 @@ export const SERVICE_SCHEMAS = ['business_store_service', 'bss_gate', 'bss_catal
 export async function databaseStructure(db: Pick<pg.ClientBase, 'query'>): Promise<Record<string, unknown[]>> {
   const q = async (sql: string) => (await db.query<Record<string, unknown>>(sql, [SERVICE_SCHEMAS])).rows;
   return {
-    schemas: await q(`SELECT nspname, nspowner::regrole::text AS owner, nspacl::text AS acl FROM pg_namespace WHERE nspname = ANY($1) ORDER BY 1`),
+    schemas: (await db.query(`SELECT nspname, nspowner::regrole::text AS owner, nspacl::text AS acl FROM pg_namespace WHERE nspname = ANY($1) ORDER BY 1`, [ALL_SCHEMAS])).rows,
     functions: await q(`
       SELECT p.oid::regprocedure::text AS signature, pg_get_functiondef(p.oid) AS definition, p.proowner::regrole::text AS owner, p.proacl::text AS acl
       FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = ANY($1) ORDER BY 1`),
@@ -33,6 +34,6 @@ export async function databaseStructure(db: Pick<pg.ClientBase, 'query'>): Promi
       SELECT t.tgname, pg_get_triggerdef(t.oid) AS def FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = ANY($1) AND NOT t.tgisinternal ORDER BY 1`),
     views: await q(`SELECT schemaname, viewname, definition FROM pg_views WHERE schemaname = ANY($1) ORDER BY 1, 2`),
-    extensions: await q(`SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE n.nspname = ANY($1) ORDER BY 1`),
+    extensions: (await db.query(`SELECT e.extname, n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE n.nspname = ANY($1) ORDER BY 1`, [ALL_SCHEMAS])).rows,
   };
 }
