@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
+import { drift } from './drift.js';
 import { fanout } from './fanout.js';
 import { history } from './history.js';
 import { purge } from './purge.js';
@@ -7,8 +8,8 @@ import { rollout } from './rollout.js';
 import { trusted } from './trusted.js';
 import { machineInfo, ROOT, type Row } from './support.js';
 
-/** `npm run bench -- [fanout] [history] [purge] [rollout] [trusted]`: the named benchmarks, all by default. */
-const BENCHMARKS: Record<string, () => Promise<{ rows: Row[]; result: unknown }>> = { fanout, history, purge, rollout, trusted };
+/** `npm run bench -- [drift] [fanout] [history] [purge] [rollout] [trusted]`: the named benchmarks, all by default. */
+const BENCHMARKS: Record<string, () => Promise<{ rows: Row[]; result: unknown }>> = { drift, fanout, history, purge, rollout, trusted };
 
 function table(rows: Row[]): string {
   const header: Row = { benchmark: 'benchmark', service: 'service', baseline: 'baseline', ratio: 'ratio', target: 'target', ok: 'met' };

@@ -31,6 +31,9 @@ BEGIN
   -- Rollouts: the service's own state (counts are kept by triggers on rollout_tenants).
   EXECUTE format('GRANT SELECT, INSERT, UPDATE ON business_store_service.rollouts, business_store_service.rollout_waves, business_store_service.rollout_tenants TO %I', v_role);
   EXECUTE format('GRANT SELECT, INSERT ON business_store_service.rollout_attempts TO %I', v_role);
+  -- Drift: expected descriptions (cached per history of definitions) and fleet checks.
+  EXECUTE format('GRANT SELECT, INSERT ON business_store_service.drift_expected TO %I', v_role);
+  EXECUTE format('GRANT SELECT, INSERT, UPDATE ON business_store_service.drift_checks, business_store_service.drift_check_tenants TO %I', v_role);
   -- Non-transactional definitions: where each continues.
   EXECUTE format('GRANT SELECT, INSERT, UPDATE ON business_store_service.definition_progress TO %I', v_role);
   -- The apply (claim, end, strict entry, apply sessions, extensions) and the purge.

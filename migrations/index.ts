@@ -11,6 +11,7 @@ import { Migration20261130100000_rollouts } from './Migration20261130100000_roll
 import { Migration20261130300000_trusted_sessions } from './Migration20261130300000_trusted_sessions.js';
 import { Migration20261207000000_trusted_as_written } from './Migration20261207000000_trusted_as_written.js';
 import { Migration20261207100000_functions_as_source } from './Migration20261207100000_functions_as_source.js';
+import { Migration20261208000000_drift } from './Migration20261208000000_drift.js';
 
 /** Every migration, in order. Listed explicitly so the built service and the tests run the same set. */
 export const migrationsList: MigrationObject[] = [
@@ -26,4 +27,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130300000_trusted_sessions', class: Migration20261130300000_trusted_sessions },
   { name: 'Migration20261207000000_trusted_as_written', class: Migration20261207000000_trusted_as_written },
   { name: 'Migration20261207100000_functions_as_source', class: Migration20261207100000_functions_as_source },
+  { name: 'Migration20261208000000_drift', class: Migration20261208000000_drift },
 ];

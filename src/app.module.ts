@@ -9,12 +9,14 @@ import { AuthModule } from './auth/auth.module.js';
 import { BoardModule } from './board/board.module.js';
 import { BullMqModule } from './bullmq/bullmq.module.js';
 import { DomainExceptionFilter } from './common/domain-exception.filter.js';
+import { DriftModule } from './drift/drift.module.js';
 import { DryRunModule } from './dry-run/dry-run.module.js';
 import { validationPipe } from './http-setup.js';
 import type { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ormOptions } from './database/orm-options.js';
 import { PG_POOL, PgPoolModule } from './database/pg-pool.js';
+import { FleetModule } from './fleet/fleet.module.js';
 import { HealthModule } from './health/health.module.js';
 import { loggingModule } from './logging/logging.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -35,6 +37,7 @@ export class AppModule {
     const http = api || config.metricsPort !== null;
     const schemaApply = SchemaApplyModule.forRoot(config);
     const dryRun = DryRunModule.forRoot(config);
+    const drift = DriftModule.forRoot(config);
     return {
       module: AppModule,
       imports: [
@@ -51,10 +54,11 @@ export class AppModule {
         EventEmitterModule.forRoot(),
         schemaApply,
         dryRun,
-        RolloutsModule.forRoot(config, schemaApply, dryRun),
+        drift,
+        RolloutsModule.forRoot(config, { schemaApply, dryRun, drift }),
         RetentionModule.forRoot(config),
         ...(http ? [HealthModule, MetricsModule] : []),
-        ...(api ? [AuthModule, TenantSchemasModule, AuditRoutesModule, BoardModule.forRoot()] : []),
+        ...(api ? [AuthModule, TenantSchemasModule, AuditRoutesModule, FleetModule.forRoot(drift), BoardModule.forRoot()] : []),
       ],
       providers: api
         ? [

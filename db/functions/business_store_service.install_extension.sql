@@ -1,6 +1,7 @@
 -- Installs a trusted extension into bss_extensions (idempotent) and returns the schema it lives in.
 -- PostgreSQL's own rules still apply: a role that is not a superuser can create only extensions
--- marked trusted.
+-- marked trusted. Two attempts installing one extension at once take turns: CREATE EXTENSION IF
+-- NOT EXISTS alone lets both try, and the second fails on pg_extension's unique name.
 CREATE OR REPLACE FUNCTION business_store_service.install_extension(p_name text) RETURNS name
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $fn$
 DECLARE v_schema name;
@@ -8,6 +9,7 @@ BEGIN
   IF p_name !~ '^[a-z0-9_-]{1,63}$' THEN
     RAISE EXCEPTION 'not an extension name: %', p_name USING ERRCODE = '22023';
   END IF;
+  PERFORM pg_advisory_xact_lock(hashtextextended('bss:extension:' || p_name, 0));
   EXECUTE format('CREATE EXTENSION IF NOT EXISTS %I SCHEMA bss_extensions', p_name);
   SELECT n.nspname INTO v_schema FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = p_name;
   RETURN v_schema;

@@ -144,7 +144,8 @@ export class TrustedSession implements DdlSession {
     private readonly sessions: ApplySessions,
     private readonly session: ApplySession,
     private readonly schema: string,
-    private readonly role: string,
+    /** The tenant's role, lent to the session. */
+    readonly role: string,
   ) {}
 
   get client(): pg.ClientBase {

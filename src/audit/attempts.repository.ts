@@ -3,13 +3,16 @@ import type pg from 'pg';
 import { PG_POOL } from '../database/pg-pool.js';
 import {
   ACCEPT_ATTEMPTS_SQL,
+  APPLIED_TENANTS_SQL,
   ANY_ENDED_SQL,
   ATTEMPT_JOB_IDS_SQL,
   ATTEMPT_READY_SQL,
   BY_ID_SQL,
   COUNT_PURGEABLE_SQL,
+  DRIFT_STANDING_SQL,
   END_ATTEMPT_SQL,
   ENDED_AMONG_SQL,
+  FLEET_VERSIONS_SQL,
   FOR_DEFINITION_SQL,
   LATEST_SUCCESS_SQL,
   LOCK_TENANT_OF_SQL,
@@ -66,6 +69,21 @@ export interface EndRow {
 }
 
 /** Where a rollout's tenant stands: its current version, a pending attempt to follow, the first version without a definition. */
+/** A tenant for a drift check: its version, an apply in progress, and the key of the definitions that made it. */
+export interface DriftStanding {
+  tenant_id: string;
+  current_version: number;
+  pending_id: string | null;
+  history_key: string | null;
+}
+
+export interface FleetVersion {
+  version: number;
+  tenants: number;
+  pending: number;
+  failed: number;
+}
+
 export interface TenantStanding {
   tenant_id: string;
   current_version: number;
@@ -214,6 +232,21 @@ export class AttemptsRepository {
   /** A tenant's next definition, if its version is at most `target`. */
   async nextDefinition(tenantId: string, target: number): Promise<{ schema_id: string; version: number } | undefined> {
     return (await this.pool.query<{ schema_id: string; version: number }>(NEXT_DEFINITION_SQL, [tenantId, target])).rows[0];
+  }
+
+  // ---- for drift and the fleet ----
+
+  async driftStanding(db: Db, tenantIds: string[]): Promise<DriftStanding[]> {
+    if (tenantIds.length === 0) return [];
+    return (await db.query<DriftStanding>(DRIFT_STANDING_SQL, [tenantIds])).rows;
+  }
+
+  async appliedTenants(): Promise<string[]> {
+    return (await this.pool.query<{ tenant_id: string }>(APPLIED_TENANTS_SQL)).rows.map((r) => r.tenant_id);
+  }
+
+  async fleetVersions(): Promise<FleetVersion[]> {
+    return (await this.pool.query<FleetVersion>(FLEET_VERSIONS_SQL)).rows;
   }
 
   // ---- retention ----

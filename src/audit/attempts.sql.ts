@@ -229,6 +229,42 @@ SELECT d.schema_id, d.version
 FROM ${S}.tenant_schemas d
 WHERE d.tenant_id = $1 AND d.version = ${currentVersionOf('$1')} + 1 AND d.version <= $2`;
 
+// ---- for drift and the fleet ---------------------------------------------------------------------
+
+/**
+ * Where each tenant of a batch stands for a drift check: its current version, a pending attempt
+ * (an apply in progress is not drift), and its history key: the definitions that made its
+ * version, as their checksums, policies and transactional flags in version order (tenants with
+ * the same key have the same expected schema). Tenants without a definition are left out.
+ */
+export const DRIFT_STANDING_SQL = `
+SELECT b.tenant_id, v.current_version,
+       (SELECT m.migration_id FROM ${S}.schema_migrations m WHERE m.tenant_id = b.tenant_id AND m.status = 'pending' LIMIT 1) AS pending_id,
+       (SELECT md5(string_agg(d.checksum || ':' || d.policy || ':' || d.transactional, ',' ORDER BY d.version))
+        FROM ${S}.tenant_schemas d WHERE d.tenant_id = b.tenant_id AND d.version <= v.current_version) AS history_key
+FROM unnest($1::uuid[]) AS b(tenant_id)
+CROSS JOIN LATERAL (SELECT ${currentVersionOf('b.tenant_id')} AS current_version) v
+WHERE EXISTS (SELECT 1 FROM ${S}.tenant_schemas d WHERE d.tenant_id = b.tenant_id)`;
+
+/** Every tenant with an applied version, ascending (a fleet drift check's default). */
+export const APPLIED_TENANTS_SQL = `SELECT DISTINCT tenant_id FROM ${S}.schema_migrations WHERE status = 'success' ORDER BY tenant_id`;
+
+/**
+ * The fleet by current version (every tenant with a definition, version 0 included): how many
+ * tenants stand there, how many of them have an attempt pending, and how many whose latest
+ * attempt failed.
+ */
+export const FLEET_VERSIONS_SQL = `
+WITH tenants AS (
+  SELECT t.tenant_id, ${currentVersionOf('t.tenant_id')} AS version,
+         EXISTS (SELECT 1 FROM ${S}.schema_migrations m WHERE m.tenant_id = t.tenant_id AND m.status = 'pending') AS pending,
+         (SELECT m.status FROM ${S}.schema_migrations m WHERE m.tenant_id = t.tenant_id
+          ORDER BY m.created_at DESC, m.migration_id DESC LIMIT 1) = 'failed' AS failed
+  FROM (SELECT DISTINCT tenant_id FROM ${S}.tenant_schemas) t
+)
+SELECT version, count(*)::int AS tenants, count(*) FILTER (WHERE pending)::int AS pending, count(*) FILTER (WHERE failed)::int AS failed
+FROM tenants GROUP BY version ORDER BY version`;
+
 // ---- retention ---------------------------------------------------------------------------------
 
 /** What a purge now would delete (see db/functions/business_store_service.purgeable_schema_migrations.sql). */

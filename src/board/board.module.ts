@@ -4,11 +4,12 @@ import { BullBoardModule } from '@bull-board/nestjs';
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { TokenRegistry } from '../auth/token-registry.js';
+import { DRIFT_QUEUE } from '../drift/drift.queue.js';
 import { RETENTION_QUEUE } from '../retention/retention.queue.js';
 import { ROLLOUT_SWEEP_QUEUE, ROLLOUTS_QUEUE } from '../rollouts/rollouts.queue.js';
 import { RECONCILE_QUEUE, SCHEMA_APPLY_QUEUE } from '../schema-apply/schema-apply.queue.js';
 import { boardAuth } from './board-auth.middleware.js';
-import { applyJobLabel, PURGE_JOB_LABEL, RECONCILE_JOB_LABEL, rolloutJobLabel, SWEEP_JOB_LABEL } from './job-labels.js';
+import { applyJobLabel, driftJobLabel, PURGE_JOB_LABEL, RECONCILE_JOB_LABEL, rolloutJobLabel, SWEEP_JOB_LABEL } from './job-labels.js';
 
 export const BOARD_ROUTE = '/admin/queues';
 
@@ -44,6 +45,7 @@ export class BoardModule {
           { name: RETENTION_QUEUE, adapter: labelled(() => PURGE_JOB_LABEL), options: { readOnlyMode: true } },
           { name: ROLLOUTS_QUEUE, adapter: labelled(rolloutJobLabel), options: { readOnlyMode: true } },
           { name: ROLLOUT_SWEEP_QUEUE, adapter: labelled(() => SWEEP_JOB_LABEL), options: { readOnlyMode: true } },
+          { name: DRIFT_QUEUE, adapter: labelled(driftJobLabel), options: { readOnlyMode: true } },
         ),
       ],
     };

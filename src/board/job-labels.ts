@@ -34,3 +34,10 @@ export function rolloutJobLabel(job: LabelledJob): string {
 }
 
 export const SWEEP_JOB_LABEL = 'rollout sweep';
+
+/** `drift check · 10000 tenants`. */
+export function driftJobLabel(job: LabelledJob): string {
+  const data = (typeof job.data === 'object' && job.data !== null ? job.data : {}) as Record<string, unknown>;
+  const total = typeof data.total === 'number' ? ` · ${data.total} tenant${data.total === 1 ? '' : 's'}` : '';
+  return `drift check${total}`;
+}

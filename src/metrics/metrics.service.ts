@@ -3,6 +3,13 @@ import type { Queue } from 'bullmq';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { withTimeout } from '../common/with-timeout.js';
 
+/** The tenants of the latest completed drift check by status. */
+export interface DriftStatusCounts {
+  in_sync: number;
+  drifted: number;
+  skipped: number;
+}
+
 /** Rollouts by status, and the tenants of unfinished rollouts by status, read from the database on scrape. */
 export interface RolloutStatusCounts {
   rollouts: Record<string, number>;
@@ -19,6 +26,7 @@ export class MetricsService {
   private readonly queues: Queue[] = [];
   private lastRetentionRun: () => Promise<Date | null> = () => Promise.resolve(null);
   private rolloutCounts: () => Promise<RolloutStatusCounts> = () => Promise.resolve({ rollouts: {}, tenants: {} });
+  private driftCounts: () => Promise<DriftStatusCounts | null> = () => Promise.resolve(null);
 
   readonly attempts = new Counter({
     name: 'bss_migration_attempts_total',
@@ -58,6 +66,7 @@ export class MetricsService {
     // The readers are replaced after construction: look them up on every call.
     const rolloutCounts = () => this.rolloutCounts();
     const lastRetentionRun = () => this.lastRetentionRun();
+    const driftCounts = () => this.driftCounts();
     new Gauge({
       name: 'bss_queue_jobs',
       help: 'Jobs per queue and state',
@@ -98,6 +107,16 @@ export class MetricsService {
       },
     });
     new Gauge({
+      name: 'bss_drift_tenants',
+      help: 'Tenants by status in the latest completed drift check (in_sync, drifted, skipped)',
+      labelNames: ['status'] as const,
+      registers: [this.registry],
+      async collect() {
+        const counts = await driftCounts().catch(() => null);
+        for (const status of ['in_sync', 'drifted', 'skipped'] as const) this.set({ status }, counts?.[status] ?? 0);
+      },
+    });
+    new Gauge({
       name: 'bss_retention_last_run_timestamp_seconds',
       help: 'When the last retention purge finished (0 if none yet)',
       registers: [this.registry],
@@ -115,6 +134,11 @@ export class MetricsService {
   /** Rollout state lives in the database, so every instance reports the same. */
   readRolloutCountsFrom(reader: () => Promise<RolloutStatusCounts>): void {
     this.rolloutCounts = reader;
+  }
+
+  /** The latest completed drift check lives in the database, so every instance reports the same. */
+  readDriftCountsFrom(reader: () => Promise<DriftStatusCounts | null>): void {
+    this.driftCounts = reader;
   }
 
   /** Where the last retention run is kept (the database), so every instance reports the same. */

@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import { AttemptsRepository, type TenantStanding } from '../audit/attempts.repository.js';
 import { PG_POOL } from '../database/pg-pool.js';
+import { DriftService } from '../drift/drift.service.js';
+import { summarizeDifferences } from '../drift/schema-description.js';
 import { budgetExceeded } from './rollout-plan.js';
 import { budgetOf, countsOf, type RolloutCounts, type RolloutRow, type RolloutStatus, type RolloutTenantStatus, type WaveRow } from './rollout.mapper.js';
 import {
@@ -61,13 +63,14 @@ export class RolloutProgressService {
   constructor(
     @Inject(PG_POOL) private readonly pool: pg.Pool,
     private readonly attempts: AttemptsRepository,
+    private readonly drift: DriftService,
   ) {}
 
   async pass(rolloutId: string): Promise<PassResult | undefined> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
-      const result = await new Pass(client, this.attempts, rolloutId).run();
+      const result = await new Pass(client, this.attempts, this.drift, rolloutId).run();
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -87,6 +90,7 @@ class Pass {
   constructor(
     private readonly db: pg.PoolClient,
     private readonly attempts: AttemptsRepository,
+    private readonly drift: DriftService,
     private readonly rolloutId: string,
   ) {}
 
@@ -204,6 +208,14 @@ class Pass {
         toCreate.push(s);
       }
     }
+    if (rollout.on_drift === 'skip') {
+      const drifted = await this.driftedAmong(toCreate.filter((s) => startingSet.has(s.tenant_id)).map((s) => s.tenant_id));
+      for (const [tenantId, details] of drifted) {
+        const s = toCreate.find((c) => c.tenant_id === tenantId)!;
+        toCreate.splice(toCreate.indexOf(s), 1);
+        updates.push({ tenantId, status: 'skipped', attemptId: null, currentVersion: s.current_version, details });
+      }
+    }
     if (toCreate.length > 0) {
       const rows = await this.attempts.recordForRollout(
         this.db,
@@ -231,6 +243,18 @@ class Pass {
       updates.map((u) => u.details),
     ]);
     this.changed = true;
+  }
+
+  /** Of tenants about to get their first attempt, those a drift check finds drifted (or cannot check), with why. */
+  private async driftedAmong(tenantIds: string[]): Promise<Map<string, string>> {
+    const drifted = new Map<string, string>();
+    if (tenantIds.length === 0) return drifted;
+    for (const d of await this.drift.check(tenantIds)) {
+      if (d.status === 'drifted') drifted.set(d.tenant_id, `drifted: ${summarizeDifferences(d.differences)}`);
+      // An apply in progress is followed instead; a tenant whose versions cannot be replayed is not what they say either.
+      else if (d.skipped === 'expected_unknown') drifted.set(d.tenant_id, `drift could not be checked: ${d.details}`);
+    }
+    return drifted;
   }
 
   /** Cancelled: nothing new starts; tenants between versions go back to queued, and the rollout ends once nothing runs. */

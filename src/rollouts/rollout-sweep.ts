@@ -4,6 +4,7 @@ import type { Queue } from 'bullmq';
 import type pg from 'pg';
 import { whenRedisReady } from '../bullmq/when-redis-ready.js';
 import { PG_POOL } from '../database/pg-pool.js';
+import { DriftChecks } from '../drift/drift-checks.service.js';
 import { RolloutJobs } from './rollout-jobs.service.js';
 import { RolloutsService } from './rollouts.service.js';
 import { ROLLOUT_SWEEP_EVERY_MS, ROLLOUT_SWEEP_JOB, ROLLOUT_SWEEP_QUEUE, ROLLOUT_SWEEP_SCHEDULER_ID, SWEEP_JOBS_KEPT } from './rollouts.queue.js';
@@ -26,7 +27,10 @@ export class RolloutSweepScheduler implements OnApplicationBootstrap {
   }
 }
 
-/** Every unfinished rollout has its job: a Redis that lost its data is recovered from PostgreSQL. */
+/**
+ * Every unfinished rollout, and every running drift check, has its job: a Redis that lost its
+ * data, or a check whose job gave up while PostgreSQL was away, is recovered from PostgreSQL.
+ */
 @Processor(ROLLOUT_SWEEP_QUEUE)
 export class RolloutSweepProcessor extends WorkerHost {
   private readonly logger = new Logger(RolloutSweepProcessor.name);
@@ -35,16 +39,19 @@ export class RolloutSweepProcessor extends WorkerHost {
     @Inject(PG_POOL) private readonly pool: pg.Pool,
     private readonly rollouts: RolloutsService,
     private readonly jobs: RolloutJobs,
+    private readonly driftChecks: DriftChecks,
   ) {
     super();
   }
 
-  async process(): Promise<{ unfinished: number }> {
+  async process(): Promise<{ unfinished: number; drift_checks: number }> {
     const { rows } = await this.pool.query<{ rollout_id: string }>(
       `SELECT rollout_id FROM business_store_service.rollouts WHERE finished_at IS NULL AND status <> 'completed' ORDER BY created_at`,
     );
     for (const { rollout_id } of rows) await this.jobs.start(await this.rollouts.find(rollout_id));
-    return { unfinished: rows.length };
+    const checks = await this.driftChecks.running();
+    for (const check of checks) await this.driftChecks.start(check);
+    return { unfinished: rows.length, drift_checks: checks.length };
   }
 
   @OnWorkerEvent('error')

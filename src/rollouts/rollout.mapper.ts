@@ -23,6 +23,7 @@ export interface RolloutRow {
   skipped: number;
   failed_forgiven: number;
   ended_forgiven: number;
+  on_drift: 'ignore' | 'skip';
   created_at: Date;
   updated_at: Date;
   finished_at: Date | null;
@@ -54,6 +55,7 @@ export function toRolloutJson(row: RolloutRow, waves: WaveRow[]) {
     applied_by: row.applied_by,
     max_parallel: row.max_parallel,
     failure_budget: budgetOf(row),
+    on_drift: row.on_drift,
     waves: waves.map((w) => ({ index: w.wave_index, size: w.size, status: w.status })),
     counts: countsOf(row),
     created_at: row.created_at.toISOString(),

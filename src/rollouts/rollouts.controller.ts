@@ -3,7 +3,8 @@ import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, Api
 import { RequireScope } from '../auth/scopes.decorator.js';
 import { UuidParam } from '../common/uuid.js';
 import { ApiErrorResponses, ApiTokenAuth } from '../docs/api-responses.js';
-import { CreateRolloutDto, failureBudgetOf, tenantIdsOf, wavesOf } from './dto/create-rollout.dto.js';
+import { tenantIdsOf } from '../common/tenant-ids.js';
+import { CreateRolloutDto, failureBudgetOf, wavesOf } from './dto/create-rollout.dto.js';
 import { RolloutListQueryDto, RolloutTenantsQueryDto } from './dto/rollout-query.dto.js';
 import { RolloutPageResponse, RolloutResponse, RolloutTenantPageResponse } from './dto/rollout.response.js';
 import { decodeTenantCursor, encodeTenantCursor } from './rollout-cursor.js';
@@ -47,6 +48,7 @@ export class RolloutsController {
       failureBudget: failureBudgetOf(dto.failure_budget),
       appliedBy: dto.applied_by,
       dryRunFirst: dto.dry_run_first ?? false,
+      onDrift: dto.on_drift,
     });
     return toRolloutJson(rollout.row, rollout.waves);
   }

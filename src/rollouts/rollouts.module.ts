@@ -21,14 +21,15 @@ const ROLLOUT_CONCURRENCY = 4;
 /** Rollouts: routes and state (api), and the job that drives each rollout (worker). */
 @Module({})
 export class RolloutsModule {
-  static forRoot(config: AppConfig, schemaApply: DynamicModule, dryRun: DynamicModule): DynamicModule {
+  static forRoot(config: AppConfig, uses: { schemaApply: DynamicModule; dryRun: DynamicModule; drift: DynamicModule }): DynamicModule {
     const runsJobs = config.role !== 'api';
     return {
       module: RolloutsModule,
       imports: [
         AuditModule,
-        schemaApply,
-        dryRun,
+        uses.schemaApply,
+        uses.dryRun,
+        uses.drift,
         BullModule.registerQueue({ name: ROLLOUTS_QUEUE, defaultJobOptions: ROLLOUT_JOBS_KEPT }, { name: ROLLOUT_SWEEP_QUEUE, defaultJobOptions: SWEEP_JOBS_KEPT }),
       ],
       controllers: config.role === 'worker' ? [] : [RolloutsController],

@@ -26,6 +26,8 @@ export interface RolloutRequest {
   maxParallel?: number;
   failureBudget?: FailureBudget;
   appliedBy?: string | null;
+  /** `skip`: each tenant is checked for drift before its first attempt, and a drifted one is skipped. */
+  onDrift?: 'ignore' | 'skip';
   /** Created paused, with this reason (a dry run found a problem). */
   pausedBecause?: string;
 }
@@ -68,6 +70,7 @@ export class RolloutsService {
         'max_failed_percent' in budget ? budget.max_failed_percent : null,
         empty ? 'completed' : request.pausedBecause ? 'paused' : 'running',
         empty ? 'no tenant to bring to the target version' : (request.pausedBecause ?? null),
+        request.onDrift ?? 'ignore',
       ]);
       const rolloutId = rows[0].rollout_id;
       await db.query(INSERT_WAVES_SQL, [rolloutId, sizes]);

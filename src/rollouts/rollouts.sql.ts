@@ -2,8 +2,8 @@
 const S = 'business_store_service';
 
 export const INSERT_ROLLOUT_SQL = `
-INSERT INTO ${S}.rollouts (target_version, applied_by, max_parallel, max_failed, max_failed_percent, status, reason)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
+INSERT INTO ${S}.rollouts (target_version, applied_by, max_parallel, max_failed, max_failed_percent, status, reason, on_drift)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 RETURNING rollout_id`;
 
 export const INSERT_WAVES_SQL = `
@@ -18,7 +18,7 @@ FROM unnest($2::uuid[]) WITH ORDINALITY AS t(tenant_id, ord)`;
 
 const ROLLOUT_COLUMNS = `r.rollout_id, r.status, r.reason, r.target_version, r.applied_by, r.max_parallel, r.max_failed,
   r.max_failed_percent::float8 AS max_failed_percent, r.total, r.queued, r.running, r.success, r.failed, r.skipped,
-  r.failed_forgiven, r.ended_forgiven, r.created_at, r.updated_at, r.finished_at`;
+  r.failed_forgiven, r.ended_forgiven, r.on_drift, r.created_at, r.updated_at, r.finished_at`;
 
 export const ROLLOUT_SQL = `SELECT ${ROLLOUT_COLUMNS} FROM ${S}.rollouts r WHERE r.rollout_id = $1`;
 export const LOCK_ROLLOUT_SQL = `${ROLLOUT_SQL} FOR UPDATE`;

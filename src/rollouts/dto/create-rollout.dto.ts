@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { InvalidInputError } from '../../common/domain-errors.js';
-import { UUID_PATTERN } from '../../common/uuid.js';
 import type { FailureBudget, WaveSpec } from '../rollout-plan.js';
 
 export const MAX_ROLLOUT_TENANTS = 100_000;
@@ -64,25 +63,17 @@ export class CreateRolloutDto {
   @IsString({ message: 'applied_by must be a string' })
   applied_by?: string | null;
 
+  @ApiPropertyOptional({ enum: ['ignore', 'skip'], default: 'ignore', description: 'skip: each tenant is checked for drift before its first attempt; a drifted one is skipped, its details naming the differences' })
+  @IsOptional()
+  @IsIn(['ignore', 'skip'], { message: 'on_drift must be one of ignore, skip' })
+  on_drift?: 'ignore' | 'skip';
+
   @ApiPropertyOptional({ type: Boolean, default: false, description: 'Dry-run the first tenant before the first wave; a problem creates the rollout paused' })
   @IsOptional()
   @IsBoolean({ message: 'dry_run_first must be true or false' })
   dry_run_first?: boolean;
 }
 
-/** Element checks the decorators cannot name well: each message names the element at fault. */
-export function tenantIdsOf(raw: unknown[] | undefined): string[] | undefined {
-  if (raw === undefined) return undefined;
-  const seen = new Map<string, number>();
-  return raw.map((value, i) => {
-    if (typeof value !== 'string' || !UUID_PATTERN.test(value)) throw new InvalidInputError(`tenant_ids[${i}] must be a UUID`);
-    const id = value.toLowerCase();
-    const first = seen.get(id);
-    if (first !== undefined) throw new InvalidInputError(`tenant_ids[${i}] repeats tenant_ids[${first}]`);
-    seen.set(id, i);
-    return id;
-  });
-}
 
 export function wavesOf(raw: unknown[] | undefined): WaveSpec[] | undefined {
   return raw?.map((value, i) => {

@@ -27,6 +27,7 @@ export class RolloutResponse {
   @ApiProperty({ type: 'integer', example: 3 }) target_version: number;
   @ApiProperty({ type: String, nullable: true }) applied_by: string | null;
   @ApiProperty({ type: 'integer', example: 64 }) max_parallel: number;
+  @ApiProperty({ enum: ['ignore', 'skip'], description: 'skip: a tenant found drifted before its first attempt is skipped' }) on_drift: string;
   @ApiProperty({ type: 'object', properties: { max_failed: { type: 'integer' }, max_failed_percent: { type: 'number' } }, additionalProperties: false, example: { max_failed: 0 } })
   failure_budget: object;
   @ApiProperty({ type: () => RolloutWaveResponse, isArray: true }) waves: RolloutWaveResponse[];

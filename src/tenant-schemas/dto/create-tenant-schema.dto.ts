@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { DEFINITION_POLICIES, type DefinitionPolicy } from '../../ddl/allow-list.js';
+import { IsNotReservedTenant } from '../../common/reserved-tenants.js';
 import { UUID_PATTERN } from '../../common/uuid.js';
 
 export const MAX_DDL_CHARS = 1024 * 1024;
@@ -9,6 +10,7 @@ export const MAX_DDL_CHARS = 1024 * 1024;
 export class CreateTenantSchemaDto {
   @ApiProperty({ type: String, format: 'uuid', example: '0c9b8a7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d' })
   @Matches(UUID_PATTERN, { message: 'tenant_id must be a UUID' })
+  @IsNotReservedTenant()
   tenant_id: string;
 
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 2147483647, description: 'Unique per tenant; N applies only on top of N-1', example: 3 })

@@ -1,0 +1,24 @@
+import { replayStatements } from './replay-statements.js';
+
+const from = 'tenant_0c9b8a7d6e5f4a3b8c2d1e0f9a8b7c6d';
+const into = 'tenant_ffffffffffffffffffffffffffff00000003';
+
+describe('replayStatements', () => {
+  it("puts the scratch schema where the DDL spells out the tenant's own, quoted or in capitals", async () => {
+    const statements = await replayStatements(
+      { version: 1, policy: 'strict', transactional: true, ddl: `CREATE TABLE ${from}.a (id int); CREATE INDEX a_idx ON "${from}".a (id); ALTER TABLE ${from.toUpperCase()}.a ADD b text` },
+      from,
+      into,
+    );
+    expect(statements.map((s) => s.sql)).toEqual([`CREATE TABLE ${into}.a (id int)`, `CREATE INDEX a_idx ON ${into}.a (id)`, `ALTER TABLE ${into}.a ADD b text`]);
+  });
+
+  it('leaves out CREATE EXTENSION and VACUUM, keeping the other statements and their ordinals', async () => {
+    const statements = await replayStatements(
+      { version: 2, policy: 'trusted', transactional: false, ddl: 'CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE INDEX CONCURRENTLY a_idx ON a (b); VACUUM a' },
+      from,
+      into,
+    );
+    expect(statements).toEqual([{ ordinal: 2, sql: 'CREATE INDEX CONCURRENTLY a_idx ON a (b)' }]);
+  });
+});

@@ -1,0 +1,31 @@
+import type { DefinitionPolicy } from '../ddl/allow-list.js';
+import { type ParsedStatement, parseDdl } from '../ddl/parse-ddl.js';
+
+/** A stored definition, as a replay runs it. */
+export interface ReplayDefinition {
+  version: number;
+  ddl: string;
+  policy: DefinitionPolicy;
+  transactional: boolean;
+}
+
+/** Statements that change no schema and cannot run in the replay's one transaction. */
+const SKIPPED = new Set(['VacuumStmt', 'CheckPointStmt']);
+export interface ReplayStatement {
+  ordinal: number;
+  sql: string;
+}
+
+/**
+ * A definition's statements as a replay runs them in the scratch schema `into`: the tenant's own
+ * schema name (`from`), where the DDL spells it out, becomes the scratch schema's; CREATE
+ * EXTENSION is left out, as the apply leaves it (the service installed the extension once for
+ * the database); VACUUM and CHECKPOINT change nothing a description shows.
+ */
+export async function replayStatements(definition: ReplayDefinition, from: string, into: string): Promise<ReplayStatement[]> {
+  const statements: ParsedStatement[] = await parseDdl(definition.ddl);
+  const schemaName = new RegExp(`"?\\b${from}\\b"?`, 'gi');
+  return statements
+    .filter((s) => !SKIPPED.has(s.kind) && s.kind !== 'CreateExtensionStmt')
+    .map((s) => ({ ordinal: s.ordinal, sql: s.text.replace(schemaName, into) }));
+}
