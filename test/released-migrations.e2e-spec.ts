@@ -27,10 +27,12 @@ const RELEASED: [string, string][] = [
   ['migrations/Migration20261130300000_trusted_sessions.ts', '5470927dad3ea04391f49d06ef621cb7197c9e4c281bbaaec99094eeff300657'],
   ['migrations/Migration20261207000000_trusted_as_written.ts', '88c1d910fa50e941653831c033e69b864c5078764f39ba9b0091ddbc7cbba16d'],
   ['migrations/Migration20261207100000_functions_as_source.ts', '6d79494992ad400ae032e9e91fff721ac42a9a20f9b98eb49cfc4bd6d63c0578'],
+  ['migrations/Migration20261208000000_drift.ts', '35cfdb6f516445912499162689ed4e77a58a6c0680bb17a1877cf87085dfbe22'],
   ['db/history/Migration20261207000000_trusted_as_written/bss_gate.check_session.sql', '0fc2859c7a27f21796efadad7fcb9c5d22c12abd932185fa563d952b1c500d45'],
   ['db/history/Migration20261207000000_trusted_as_written/bss_gate.finish_attempt.sql', '941490a27e636b7eceadbc1c0f46e0c8f7eaa48164795d12321c8c6bdac2c930'],
   ['db/history/Migration20261207000000_trusted_as_written/business_store_service.close_tenant_session.sql', '3ff0c37c7989a6f73c839c5f307facef9b6bb14861c439babe3ed63bae899306'],
   ['db/history/Migration20261207000000_trusted_as_written/business_store_service.open_tenant_session.sql', '02c7e8adf52b538e070d62d7b93bb9fd0b4acdad5b6bb6da4e5d879c94c1c6b6'],
+  ['db/history/Migration20261208000000_drift/business_store_service.install_extension.sql', '2fb331ebdde48c5e9cfc52f553ae4637d0fa922d27e40b477c3ac91d22e15c8d'],
 ];
 
 /** The last migration of the previous release (what main held before this round's migrations). */

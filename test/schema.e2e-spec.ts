@@ -220,6 +220,9 @@ describe('migrations on a database of their own', () => {
       expect(await tables()).toEqual([
         'attempt_jobs',
         'definition_progress',
+        'drift_check_tenants',
+        'drift_checks',
+        'drift_expected',
         'retention_runs',
         'rollout_attempts',
         'rollout_tenants',

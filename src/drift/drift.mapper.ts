@@ -15,7 +15,9 @@ export function toDriftCheckJson(c: DriftCheckRow) {
 }
 
 export function toCheckTenantJson(t: CheckTenantRow) {
-  return { tenant_id: t.tenant_id, status: t.status, current_version: t.current_version, differences: t.differences ?? [], details: t.details, checked_at: iso(t.checked_at) };
+  // jsonb keeps keys in its own order: put them back in the route's.
+  const differences = (t.differences ?? []).map(({ change, object_type, name, expected, actual }) => ({ change, object_type, name, expected, actual }));
+  return { tenant_id: t.tenant_id, status: t.status, current_version: t.current_version, differences, details: t.details, checked_at: iso(t.checked_at) };
 }
 
 /** A check's tenants page by tenant id. */
