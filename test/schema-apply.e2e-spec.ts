@@ -281,7 +281,7 @@ describe('applying tenant schema versions', () => {
     await t.http().get('/admin/queues').set('Authorization', basic('reader', TOKENS.reader)).expect(403);
     await t.http().get('/admin/queues').set('Authorization', basic('admin', TOKENS.admin)).expect(200);
     const api = await t.http().get('/admin/queues/api/queues').set('Authorization', basic('admin', TOKENS.admin)).expect(200);
-    expect((api.body as { queues: { name: string }[] }).queues.map((q: { name: string }) => q.name).sort()).toEqual(['retention', 'rollout-sweep', 'rollouts', 'schema-apply', 'schema-apply-reconcile']);
+    expect((api.body as { queues: { name: string }[] }).queues.map((q: { name: string }) => q.name).sort()).toEqual(['drift', 'retention', 'rollout-sweep', 'rollouts', 'schema-apply', 'schema-apply-reconcile']);
   });
 });
 
