@@ -34,7 +34,7 @@ async function catalogOf(db: pg.Pool, schema: string) {
 describe('dry runs', () => {
   const suite = useTestApp({ WORKER_CONCURRENCY: '2', DRY_RUN_REWRITE_ROWS: '1000', APPLY_LOCK_TIMEOUT_MS: '1000' });
   const { db } = suite;
-  const dryRun = (schemaId: string) => suite.t.http().post(`/v1/tenant-schemas/${schemaId}/dry-run`).set(bearer(TOKENS.writer));
+  const dryRun = (schemaId: string, body: object = {}) => suite.t.http().post(`/v1/tenant-schemas/${schemaId}/dry-run`).set(bearer(TOKENS.writer)).send(body);
   let tenantId: string;
   let schema: string;
 
@@ -53,7 +53,7 @@ describe('dry runs', () => {
   it('reports locks and rewrites per statement, strongest first, and leaves the catalog and data byte-identical', async () => {
     const before = await catalogOf(db, schema);
     // A new scale rewrites every row; a wider precision at the same scale PostgreSQL changes in place.
-    // A lock is listed with the statement that first took it: the index comes first to show its own.
+    // Each statement lists every lock it requests, also one an earlier statement already holds.
     const v2 = await define(
       2,
       'CREATE INDEX orders_total_idx ON orders (total); ALTER TABLE orders ALTER COLUMN total TYPE numeric(14,4); ALTER TABLE orders ADD COLUMN note text; ALTER TABLE orders ALTER COLUMN total TYPE numeric(18,4)',
@@ -61,15 +61,18 @@ describe('dry runs', () => {
     const res = await dryRun(v2).expect(200);
     expect(res.body).toMatchObject({ schema_id: v2, tenant_id: tenantId, version: 2, would: 'success' });
     const body = res.body as DryRunPlan;
+    // A shadow (the default) has no rows, and the type changes cast every row: it says so.
     expect(body.details).toBe(
-      "Applied schema version 2. Created index 'orders_total_idx' on 'orders'. Changed type of column 'total' in 'orders'. Added column 'note' to 'orders'. Changed type of column 'total' in 'orders'.",
+      "Applied schema version 2. Created index 'orders_total_idx' on 'orders'. Changed type of column 'total' in 'orders'. Added column 'note' to 'orders'. Changed type of column 'total' in 'orders'. " +
+        'A shadow has no rows: what existing rows could make fail (NOT NULL, UNIQUE, CHECK, a foreign key, a cast) only a live dry run finds.',
     );
     const [index, typeChange, addColumn, widening] = body.statements;
     expect(typeChange.locks[0]).toEqual({ relation: 'orders', mode: 'ACCESS EXCLUSIVE' });
     expect(typeChange.rewrites).toEqual(['orders']);
     expect(typeChange.duration_ms).toBeGreaterThan(0);
     expect(addColumn.rewrites).toEqual([]);
-    expect(addColumn.locks).not.toContainEqual({ relation: 'orders', mode: 'ACCESS EXCLUSIVE' });
+    // ADD COLUMN requests ACCESS EXCLUSIVE too, though statement 2 already holds it: every request is reported.
+    expect(addColumn.locks).toContainEqual({ relation: 'orders', mode: 'ACCESS EXCLUSIVE' });
     expect(widening.rewrites).toEqual([]);
     expect(index.locks).toContainEqual({ relation: 'orders', mode: 'SHARE' });
     expect(index.rewrites).toEqual([]);
@@ -89,20 +92,20 @@ describe('dry runs', () => {
     expect(plan.details).toBe('Failed at statement 2 of 2 (SQLSTATE 42P01): relation "missing" does not exist. Statement: ALTER TABLE missing ADD COLUMN x int');
   });
 
-  it('waits for a lock no longer than APPLY_LOCK_TIMEOUT_MS, and answers would: failed naming the lock timeout', async () => {
+  it('live: waits for a lock no longer than APPLY_LOCK_TIMEOUT_MS, and answers would: failed naming the lock timeout', async () => {
     const held = await defineVersions(suite.t, ['CREATE TABLE held (id int)', 'ALTER TABLE held ADD COLUMN note text']);
     expect((await ended(db, (await requestApply(suite.t, held.schemaIds[0])).migration_id)).status).toBe('success');
     const holder = await db.connect();
     try {
       await holder.query(`BEGIN; LOCK TABLE ${tenantSchema(held.tenantId)}.held IN ACCESS SHARE MODE`);
-      const plan = (await dryRun(held.schemaIds[1]).expect(200)).body as DryRunPlan;
+      const plan = (await dryRun(held.schemaIds[1], { mode: 'live' }).expect(200)).body as DryRunPlan;
       expect(plan.would).toBe('failed');
       expect(plan.details).toMatch(/^Failed at statement 1 of 1 \(SQLSTATE 55P03\): canceling statement due to lock timeout\./);
     } finally {
       await holder.query('ROLLBACK');
       holder.release();
     }
-    expect(((await dryRun(held.schemaIds[1]).expect(200)).body as DryRunPlan).would).toBe('success');
+    expect(((await dryRun(held.schemaIds[1], { mode: 'live' }).expect(200)).body as DryRunPlan).would).toBe('success');
   });
 
   it("names the missing version when the predecessor is not applied, and answers 409 while the tenant is busy", async () => {
@@ -117,8 +120,10 @@ describe('dry runs', () => {
     const holder = await db.connect();
     try {
       await holder.query('SELECT pg_advisory_lock(business_store_service.tenant_lock_key($1))', [lone]);
-      const busy = await dryRun(v2).expect(409);
-      expect((busy.body as { message: string }).message).toBe(`tenant '${lone}' is busy with an attempt; dry-run again once it has ended`);
+      for (const mode of ['shadow', 'live']) {
+        const busy = await dryRun(v2, { mode }).expect(409);
+        expect((busy.body as { message: string }).message).toBe(`tenant '${lone}' is busy with an attempt; dry-run again once it has ended`);
+      }
     } finally {
       await holder.query('SELECT pg_advisory_unlock_all()');
       holder.release();
@@ -131,6 +136,8 @@ describe('dry runs', () => {
     await defineFor(db, fleet, ['CREATE TABLE items (id bigint, price int); INSERT INTO items SELECT g, g FROM generate_series(1, 5000) g', 'ALTER TABLE items ALTER COLUMN price TYPE bigint', 'ALTER TABLE nothing_here ADD COLUMN x int']);
     const v1 = await createRollout(suite.t, { target_version: 1, tenant_ids: fleet });
     await rolloutReaches(suite.t, v1.rollout_id, 'completed', (r) => r.status === 'completed');
+    // The rows come from PostgreSQL's statistics, as autovacuum keeps them.
+    await db.query(`ANALYZE ${tenantSchema(fleet[0])}.items`);
 
     const rewrite = await createRollout(suite.t, { target_version: 2, tenant_ids: fleet, dry_run_first: true });
     expect(rewrite.status).toBe('paused');

@@ -218,15 +218,20 @@ export async function openDdlSession(
   options: { stepwise?: Timeouts; enteredAs?: string } = {},
 ): Promise<{ session: DdlSession } | { refused: string }> {
   if (run.policy === 'strict') return { session: new StrictSession(holder, run.tenantId, run.schema, options.enteredAs) };
+  const refused = await installExtensions(holder, run);
+  if (refused) return { refused };
+  return { session: await TrustedSession.open(holder, sessions, run, options.stepwise) };
+}
+
+/** Installs the extensions a trusted run creates; a refusal's details if one lives where tenants cannot use it. */
+export async function installExtensions(holder: LockHolder, run: Pick<TenantRun, 'extensions'>): Promise<string | undefined> {
   // Installed outside the claim's transaction, or its end would undo them.
   if (run.extensions.length > 0 && holder.claimOpen) await holder.rollback();
   for (const name of run.extensions) {
     const { schema } = (await holder.client.query<{ schema: string }>(INSTALL_EXTENSION_SQL, [name])).rows[0];
     if (schema !== EXTENSION_SCHEMA && schema !== 'pg_catalog') {
-      return {
-        refused: `Refused before running anything: extension ${name} is installed in schema ${schema}, where tenants cannot use it; a DBA moves it with ALTER EXTENSION ${name} SET SCHEMA ${EXTENSION_SCHEMA}.`,
-      };
+      return `Refused before running anything: extension ${name} is installed in schema ${schema}, where tenants cannot use it; a DBA moves it with ALTER EXTENSION ${name} SET SCHEMA ${EXTENSION_SCHEMA}.`;
     }
   }
-  return { session: await TrustedSession.open(holder, sessions, run, options.stepwise) };
+  return undefined;
 }

@@ -174,8 +174,9 @@ export class AttemptsRepository {
   }
 
   /** Where a tenant's versions stand for `version`: its current version, and whether version - 1 is pending. */
-  async standing(tenantId: string, version: number): Promise<{ current_version: number; previous_pending: boolean }> {
-    return (await this.pool.query<{ current_version: number; previous_pending: boolean }>(STANDING_SQL, [tenantId, version])).rows[0];
+  /** A tenant's current version, whether version `version` - 1 is pending, and one pending attempt if any. */
+  async standing(tenantId: string, version: number): Promise<{ current_version: number; previous_pending: boolean; pending_id: string | null }> {
+    return (await this.pool.query<{ current_version: number; previous_pending: boolean; pending_id: string | null }>(STANDING_SQL, [tenantId, version])).rows[0];
   }
 
   /** A tenant's current version and the attempt that made it (its latest success). */

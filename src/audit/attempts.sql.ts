@@ -110,7 +110,8 @@ WHERE m.migration_id = $1`;
 /** Where a tenant's versions stand for version $2: its current version, and whether version $2 - 1 is pending. */
 export const STANDING_SQL = `
 SELECT COALESCE(max(version_applied) FILTER (WHERE status = 'success'), 0) AS current_version,
-       COALESCE(bool_or(version_applied = $2 - 1 AND status = 'pending'), false) AS previous_pending
+       COALESCE(bool_or(version_applied = $2 - 1 AND status = 'pending'), false) AS previous_pending,
+       (array_agg(migration_id) FILTER (WHERE status = 'pending'))[1] AS pending_id
 FROM ${S}.schema_migrations WHERE tenant_id = $1`;
 
 // ---- reads -------------------------------------------------------------------------------------

@@ -32,6 +32,8 @@ export interface AppConfig {
   trustedExtensions: string[] | null;
   /** A rollout's dry_run_first pauses it when the dry run would rewrite a table with more rows than this. */
   dryRunRewriteRows: number;
+  /** A live dry run's default max_lock_ms. */
+  dryRun: { maxLockMs: number };
   worker: { lockMs: number; reconcileEveryMs: number; shutdownTimeoutMs: number };
   apiTokens: ApiToken[];
   /** True when API_TOKENS was unset and the development token is in use. */
@@ -107,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxTries: parsed.APPLY_MAX_TRIES,
     },
     dryRunRewriteRows: parsed.DRY_RUN_REWRITE_ROWS,
+    dryRun: { maxLockMs: parsed.DRY_RUN_MAX_LOCK_MS },
     trustedExtensions: parsed.TRUSTED_EXTENSIONS?.split(',').map((name) => name.trim().toLowerCase()) ?? null,
     worker: {
       lockMs: parsed.WORKER_LOCK_MS,

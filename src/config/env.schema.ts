@@ -86,6 +86,13 @@ export class EnvSchema {
   @Min(0)
   DRY_RUN_REWRITE_ROWS = 100_000;
 
+  /** A live dry run stops once a lock of SHARE or stronger on a tenant relation has been held this long. */
+  @Transform(toInt)
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(1)
+  @Max(3_600_000)
+  DRY_RUN_MAX_LOCK_MS = 2000;
+
   /** Tries per attempt for transient faults before the record ends failed. */
   @Transform(toInt)
   @IsInt({ message: 'must be an integer' })

@@ -5,11 +5,6 @@ const S = 'business_store_service';
 /** The schema description of each schema in $1 (db/functions/bss_catalog.describe_schemas.sql). */
 export const DESCRIBE_SQL = 'SELECT schema_name, object_type, name, definition FROM bss_catalog.describe_schemas($1::name[])';
 
-/** The definitions of a tenant's versions 1..$2, to replay. */
-export const HISTORY_SQL = `
-SELECT version, ddl, policy, transactional FROM ${S}.tenant_schemas
-WHERE tenant_id = $1 AND version <= $2 ORDER BY version`;
-
 export const EXPECTED_SQL = `SELECT description FROM ${S}.drift_expected WHERE history_key = $1`;
 export const SAVE_EXPECTED_SQL = `INSERT INTO ${S}.drift_expected (history_key, description) VALUES ($1, $2) ON CONFLICT (history_key) DO NOTHING`;
 

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type pg from 'pg';
 import { PG_POOL } from '../database/pg-pool.js';
-import type { DefinitionPolicy } from '../ddl/allow-list.js';
 import { ReplayError, ReplayService } from '../replay/replay.service.js';
-import { DESCRIBE_SQL, EXPECTED_SQL, HISTORY_SQL, SAVE_EXPECTED_SQL } from './drift.sql.js';
+import { DESCRIBE_SQL, EXPECTED_SQL, SAVE_EXPECTED_SQL } from './drift.sql.js';
 import type { DescribedObject } from './schema-description.js';
 
 /** Bumped whenever describe_schemas describes differently: older cached descriptions no longer match. */
@@ -66,12 +65,10 @@ export class ExpectedDescriptions {
   private async load(key: string, tenant: ExpectedOf): Promise<DescribedObject[]> {
     const stored = (await this.pool.query<{ description: DescribedObject[] }>(EXPECTED_SQL, [key])).rows[0];
     if (stored) return stored.description;
-    const definitions = (
-      await this.pool.query<{ version: number; ddl: string; policy: DefinitionPolicy; transactional: boolean }>(HISTORY_SQL, [tenant.tenant_id, tenant.current_version])
-    ).rows;
+    const history = await this.replays.historyOf(tenant.tenant_id, tenant.current_version);
     let description: DescribedObject[];
     try {
-      description = await this.replays.replay({ tenantId: tenant.tenant_id, definitions }, async ({ client, schema }) => (await describeSchemas(client, [schema])).get(schema)!);
+      description = await this.replays.replay(history, async ({ client, schema }) => (await describeSchemas(client, [schema])).get(schema)!);
     } catch (error) {
       // A lost connection is tried again by the caller; a definition that fails on replay stays failing.
       if (!(error instanceof ReplayError)) throw error;

@@ -1,8 +1,9 @@
-import { Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { RequireScope } from '../auth/scopes.decorator.js';
 import { UuidParam } from '../common/uuid.js';
 import { ApiErrorResponses, ApiTokenAuth } from '../docs/api-responses.js';
+import { DryRunRequestDto } from './dto/dry-run.request.js';
 import { DryRunResponse } from './dto/dry-run.response.js';
 import { DryRunService } from './dry-run.service.js';
 
@@ -18,15 +19,16 @@ export class DryRunController {
   @ApiOperation({
     summary: 'Dry-run a definition on its tenant',
     description:
-      'Runs the definition exactly as an apply would (role, sandbox, tenant lock, version check), records the relation locks each statement took and the tables it rewrote, then rolls everything back. Writes no record.',
+      "Runs the definition as an apply would (role, sandbox, version check) on a shadow of the tenant's schema without its rows (default), or live on its real relations under its lock, bounded by max_lock_ms; reports the locks each statement requests, the tables it rewrites and how long each relation would stay locked, then leaves nothing behind. Writes no record.",
   })
   @ApiParam({ name: 'schema_id', type: String, format: 'uuid' })
+  @ApiBody({ type: DryRunRequestDto, required: false })
   @ApiOkResponse({ type: DryRunResponse })
   @ApiErrorResponses([400, 404, 409], {
     400: 'Not a UUID, or a definition with transactional: false (it cannot be rolled back)',
-    409: 'The tenant is busy with an attempt',
+    409: 'The tenant has an attempt running',
   })
-  async dryRun(@UuidParam('schema_id') schemaId: string) {
-    return (await this.dryRuns.dryRun(schemaId)).plan;
+  async dryRun(@UuidParam('schema_id') schemaId: string, @Body() body: DryRunRequestDto) {
+    return (await this.dryRuns.dryRun(schemaId, { mode: body?.mode, maxLockMs: body?.max_lock_ms })).plan;
   }
 }

@@ -1,31 +1,25 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type pg from 'pg';
+import { ApplySessions } from '../apply/apply-sessions.js';
+import type { TenantRun } from '../apply/apply.types.js';
+import { checkBeforeRunning } from '../apply/attempt-checks.js';
+import { installExtensions, LockHolder } from '../apply/ddl-session.js';
+import { AttemptsRepository } from '../audit/attempts.repository.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../common/domain-errors.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { PG_POOL } from '../database/pg-pool.js';
 import { TrustedExtensions } from '../database/trusted-extensions.js';
 import type { DefinitionPolicy } from '../ddl/allow-list.js';
-import { ApplySessions } from '../apply/apply-sessions.js';
-import { checkBeforeRunning } from '../apply/attempt-checks.js';
-import { LockHolder, openDdlSession } from '../apply/ddl-session.js';
-import { type ApplyStep, describeFault } from '../apply/fault-policy.js';
-import { AttemptsRepository } from '../audit/attempts.repository.js';
-import { CAPTURE_SQL, CLAIM_DEFINITION_SQL } from './dry-run.sql.js';
+import { describeSchemas } from '../drift/expected-descriptions.js';
+import { compareDescriptions } from '../drift/schema-description.js';
+import { ReplayService } from '../replay/replay.service.js';
+import { DEFINITION_SQL, estimateSql, LOCK_TENANT_SQL, SIZE_SQL, TENANT_BUSY_SQL, TENANT_RELATIONS_SQL } from './dry-run.sql.js';
+import { runLive } from './live-run.js';
+import { type Hold, holdsOf, locksReport } from './lock-report.js';
+import { runOnShadow, type RunOutcome } from './shadow-run.js';
 
-/** Strongest first, as PostgreSQL orders its table lock modes. */
-const LOCK_MODES = [
-  'AccessExclusiveLock',
-  'ExclusiveLock',
-  'ShareRowExclusiveLock',
-  'ShareLock',
-  'ShareUpdateExclusiveLock',
-  'RowExclusiveLock',
-  'RowShareLock',
-  'AccessShareLock',
-];
-/** `AccessExclusiveLock` as SQL spells it: `ACCESS EXCLUSIVE`. */
-const sqlMode = (mode: string) => mode.replace(/Lock$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+export type DryRunMode = 'shadow' | 'live';
 
 export interface PlannedStatement {
   ordinal: number;
@@ -39,36 +33,41 @@ export interface DryRunPlan {
   schema_id: string;
   tenant_id: string;
   version: number;
-  would: 'success' | 'failed';
+  mode: DryRunMode;
+  would: 'success' | 'failed' | 'unknown';
   details: string;
   statements: PlannedStatement[];
+  holds: Hold[];
 }
 
-/** The plan, and the row count of the largest table it rewrote (for a rollout's dry_run_first). */
+/** The plan, and the real rows of the largest table it rewrites (for a rollout's dry_run_first). */
 export interface DryRunResult {
   plan: DryRunPlan;
   largestRewrite?: { table: string; rows: number };
 }
 
-interface Captured {
-  locks: { oid: number; relation: string; mode: string }[];
-  tables: { oid: number; relation: string; filenode: number; tuples: number }[];
-}
-
-interface ClaimedDefinition {
+interface Definition {
   tenant_id: string;
   version: number;
   ddl: string;
   policy: DefinitionPolicy;
   transactional: boolean;
-  locked: boolean;
 }
 
+type Stats = Map<string, { rows: number | null; bytes: number | null }>;
+
+/** How long the estimate of a table without statistics waits for its ACCESS SHARE lock. */
+const STATS_LOCK_WAIT_MS = 100;
+
 /**
- * Runs a definition against its own tenant exactly as an apply would (same role and session,
- * sandbox, tenant lock, version check, timeouts), records after each statement the relation
- * locks it took (from pg_locks of its own backend) and the tables whose storage it rewrote (their
- * relfilenode changed), then rolls everything back. No record is written.
+ * What a definition would do to its tenant (docs/contract.md §9), recording nothing.
+ * - shadow (the default): on a copy of the tenant's schema without its rows (its applied
+ *   versions replayed into a scratch schema, src/replay/), so it never locks the tenant's
+ *   relations beyond reading their statistics.
+ * - live: on the tenant's real relations and rows, as the apply runs it, under the tenant's lock,
+ *   stopped once a write-blocking lock has been held for max_lock_ms.
+ * Both report the locks each statement requests as the shadow run finds them (a live run cannot
+ * see a lock an earlier statement already holds), and the relations' rows and bytes from statistics.
  */
 @Injectable()
 export class DryRunService {
@@ -80,100 +79,141 @@ export class DryRunService {
     private readonly sessions: ApplySessions,
     private readonly trustedExtensions: TrustedExtensions,
     private readonly attempts: AttemptsRepository,
+    private readonly replays: ReplayService,
   ) {}
 
-  async dryRun(schemaId: string): Promise<DryRunResult> {
+  async dryRun(schemaId: string, options: { mode?: DryRunMode; maxLockMs?: number } = {}): Promise<DryRunResult> {
+    const mode = options.mode ?? 'shadow';
+    const def = (await this.pool.query<Definition>(DEFINITION_SQL, [schemaId])).rows[0];
+    if (!def) throw new NotFoundError('tenant schema', schemaId);
+    if (!def.transactional) {
+      throw new InvalidInputError(`tenant schema '${schemaId}' is transactional: false: its statements commit one by one, so a dry run cannot roll them back`);
+    }
+    // live: the tenant's lock, like an attempt's claim; shadow only looks whether an attempt holds it.
     const holder = new LockHolder(await this.pool.connect());
     try {
-      const def = (await holder.client.query<ClaimedDefinition>(CLAIM_DEFINITION_SQL, [schemaId])).rows[0];
-      if (!def) throw new NotFoundError('tenant schema', schemaId);
-      if (def.locked) holder.locked = def.tenant_id;
-      if (!def.transactional) {
-        throw new InvalidInputError(`tenant schema '${schemaId}' is transactional: false: its statements commit one by one, so a dry run cannot roll them back`);
-      }
-      if (!def.locked) throw new ConflictError(`tenant '${def.tenant_id}' is busy with an attempt; dry-run again once it has ended`);
-      const result = await this.plan(holder, schemaId, def);
-      this.logger.log({ msg: `dry run would ${result.plan.would}`, schema_id: schemaId, tenant_id: def.tenant_id, version: def.version, details: result.plan.details });
-      return result;
+      const free = mode === 'live' ? (await holder.client.query<{ locked: boolean }>(LOCK_TENANT_SQL, [def.tenant_id])).rows[0].locked : !(await holder.client.query<{ busy: boolean }>(TENANT_BUSY_SQL, [def.tenant_id])).rows[0].busy;
+      if (!free) throw new ConflictError(`tenant '${def.tenant_id}' is busy with an attempt; dry-run again once it has ended`);
+      if (mode === 'live') holder.locked = def.tenant_id;
+      const plan = await this.plan(holder, schemaId, def, mode, options.maxLockMs ?? this.config.dryRun.maxLockMs);
+      this.logger.log({ msg: `dry run (${mode}) would ${plan.plan.would}`, schema_id: schemaId, tenant_id: def.tenant_id, version: def.version, details: plan.plan.details });
+      return plan;
     } finally {
       await holder.close();
     }
   }
 
-  private async plan(holder: LockHolder, schemaId: string, def: ClaimedDefinition): Promise<DryRunResult> {
-    const answer = (would: 'success' | 'failed', details: string, statements: PlannedStatement[] = []): DryRunPlan => ({
+  private async plan(holder: LockHolder, schemaId: string, def: Definition, mode: DryRunMode, maxLockMs: number): Promise<DryRunResult> {
+    const answer = (would: DryRunPlan['would'], details: string, statements: PlannedStatement[] = [], holds: Hold[] = []): DryRunPlan => ({
       schema_id: schemaId,
       tenant_id: def.tenant_id,
       version: def.version,
+      mode,
       would,
       details,
       statements,
+      holds,
     });
-    // Read under the tenant's lock (held by the holder), in a statement of its own.
+    const checked = await this.check(schemaId, def);
+    if (checked.kind !== 'run') return { plan: answer('failed', checked.details) };
+    const { run } = checked;
+    const refused = await installExtensions(holder, run);
+    if (refused) return { plan: answer('failed', refused) };
+
+    const shadow = await this.replays.replay(await this.replays.historyOf(def.tenant_id, def.version - 1), async (scratch) => {
+      const expected = (await describeSchemas(scratch.client, [scratch.schema])).get(scratch.schema)!;
+      const drifted = compareDescriptions(expected, (await describeSchemas(this.pool, [run.schema])).get(run.schema)!).length;
+      return { outcome: await runOnShadow(scratch, run, this.config.apply), drifted };
+    });
+    let outcome: RunOutcome = shadow.outcome;
+    const stats = await this.statsOf(run.schema);
+    if (mode === 'live') {
+      const locks = new Map(shadow.outcome.statements.map((s) => [s.ordinal, s.locks]));
+      const live = await runLive(holder, run, this.sessions, this.config.apply, { maxLockMs, existing: new Set(stats.keys()), locksOf: (ordinal) => locks.get(ordinal) });
+      if ('refused' in live) return { plan: answer('failed', live.refused) };
+      outcome = live;
+    }
+    const statements = outcome.statements.map((s) => ({ ordinal: s.ordinal, text: s.text, duration_ms: s.duration_ms, locks: locksReport(s.locks), rewrites: s.rewrites }));
+    let details = outcome.details;
+    if (mode === 'shadow') {
+      if (shadow.drifted > 0) details += ` The tenant's schema has drifted from its versions (${shadow.drifted} difference(s), GET /v1/tenants/${def.tenant_id}/drift): this dry run ran on the schema its versions make.`;
+      if (outcome.would === 'success' && validatesRows(run)) details += ' A shadow has no rows: what existing rows could make fail (NOT NULL, UNIQUE, CHECK, a foreign key, a cast) only a live dry run finds.';
+    }
+    return { plan: answer(outcome.would, details, statements, holdsOf(outcome.statements, outcome.endedMs, stats)), largestRewrite: largestRewrite(statements, stats) };
+  }
+
+  /** As an apply would: version order and the allow-list. */
+  private async check(schemaId: string, def: Definition) {
     const versions = await this.attempts.standing(def.tenant_id, def.version);
     const checked = await checkBeforeRunning(
       { migrationId: '', tenantId: def.tenant_id, tenantSchemaId: schemaId, ...def, currentVersion: versions.current_version, previousPending: versions.previous_pending },
       await this.trustedExtensions.names(),
     );
     if (checked.kind === 'wait') {
-      return { plan: answer('failed', `Version ${def.version} applies only on top of version ${def.version - 1}, which is still pending (current version ${versions.current_version}).`) };
+      return { kind: 'refused' as const, details: `Version ${def.version} applies only on top of version ${def.version - 1}, which is still pending (current version ${versions.current_version}).` };
     }
-    if (checked.kind === 'refused') return { plan: answer('failed', checked.details) };
-    const { run } = checked;
-    const opened = await openDdlSession(holder, run, this.sessions);
-    if ('refused' in opened) return { plan: answer('failed', opened.refused) };
-    const { session } = opened;
-    const planned: PlannedStatement[] = [];
-    let largestRewrite: DryRunResult['largestRewrite'];
+    return checked;
+  }
+
+  /**
+   * The tenant's relations with their rows and bytes from PostgreSQL's statistics; for a table
+   * never vacuumed or analyzed, the planner's estimate and its size (an ACCESS SHARE lock, waited
+   * for briefly: none is taken when it would have to wait).
+   */
+  private async statsOf(schema: string): Promise<Stats> {
+    const client = await this.pool.connect();
     try {
-      // A trusted session's BEGIN is sent on its own here: the dry run captures before the first statement.
-      const prefix = await session.begin(this.config.apply);
-      if (prefix) await session.client.query(prefix);
-      let before = await this.capture(session.client, run.schema);
-      for (const statement of run.statements) {
-        const step: ApplyStep = { at: 'statement', statement, total: run.statements.length };
-        const started = performance.now();
-        try {
-          if (statement.kind !== 'CreateExtensionStmt') await session.client.query(statement.text);
-        } catch (error) {
-          planned.push({ ordinal: statement.ordinal, text: statement.text, duration_ms: elapsed(started), locks: [], rewrites: [] });
-          return { plan: answer('failed', describeFault(step, error, this.config.apply), planned) };
+      const { rows } = await client.query<{ relation: string; relkind: string; rows: string | null; bytes: string | null }>(TENANT_RELATIONS_SQL, [schema]);
+      const stats: Stats = new Map(rows.map((r) => [r.relation, { rows: r.rows === null ? null : Number(r.rows), bytes: r.bytes === null ? null : Number(r.bytes) }]));
+      const unknown = rows.filter((r) => r.rows === null && r.relkind === 'r');
+      if (unknown.length === 0) return stats;
+      await client.query(`BEGIN; SET LOCAL lock_timeout = ${STATS_LOCK_WAIT_MS}`);
+      try {
+        for (const { relation } of unknown) {
+          const qualified = `${client.escapeIdentifier(schema)}.${client.escapeIdentifier(relation)}`;
+          await client.query('SAVEPOINT estimate');
+          try {
+            const plan = (await client.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(estimateSql(qualified))).rows[0]['QUERY PLAN'][0].Plan;
+            const { bytes } = (await client.query<{ bytes: string }>(SIZE_SQL, [qualified])).rows[0];
+            stats.set(relation, { rows: plan['Plan Rows'], bytes: Number(bytes) });
+          } catch {
+            await client.query('ROLLBACK TO SAVEPOINT estimate');
+          }
         }
-        const duration = elapsed(started);
-        const after = await this.capture(session.client, run.schema);
-        const rewrites = rewritten(before, after);
-        planned.push({ ordinal: statement.ordinal, text: statement.text, duration_ms: duration, locks: newLocks(before, after), rewrites: rewrites.map((t) => t.relation) });
-        for (const table of rewrites) {
-          const rows = Number((await session.client.query<{ n: string }>(`SELECT count(*) AS n FROM ${session.client.escapeIdentifier(run.schema)}.${session.client.escapeIdentifier(table.relation)}`)).rows[0].n);
-          if (!largestRewrite || rows > largestRewrite.rows) largestRewrite = { table: table.relation, rows };
-        }
-        before = after;
+      } finally {
+        await client.query('ROLLBACK');
       }
-      return { plan: answer('success', run.details, planned), largestRewrite };
+      return stats;
     } finally {
-      await session.client.query('ROLLBACK').catch(() => (holder.broken = true));
-      await session.close();
+      client.release();
     }
   }
+}
 
-  private async capture(client: pg.ClientBase, schema: string): Promise<Captured> {
-    return (await client.query<Captured>(CAPTURE_SQL, [schema])).rows[0];
+/** ALTER TABLE subcommands that check or convert every existing row. */
+const ROW_CHECKS = new Set(['AT_AlterColumnType', 'AT_SetNotNull', 'AT_ValidateConstraint', 'AT_AddIdentity']);
+
+/** Whether a statement's success can depend on the rows a table holds: a cast, NOT NULL, a constraint validated, a unique index. */
+function validatesRows(run: TenantRun): boolean {
+  return run.statements.some((s) => {
+    if (s.kind === 'IndexStmt') return s.node.unique === true;
+    if (s.kind !== 'AlterTableStmt') return false;
+    return (s.node.cmds ?? []).some((item) => {
+      const cmd = (item as { AlterTableCmd?: { subtype?: string; def?: unknown } }).AlterTableCmd;
+      if (!cmd?.subtype) return false;
+      if (ROW_CHECKS.has(cmd.subtype)) return true;
+      const def = JSON.stringify(cmd.def ?? {});
+      if (cmd.subtype === 'AT_AddColumn') return def.includes('CONSTR_NOTNULL') || def.includes('CONSTR_CHECK') || def.includes('CONSTR_PRIMARY') || def.includes('CONSTR_UNIQUE');
+      return cmd.subtype === 'AT_AddConstraint' && !def.includes('"skip_validation":true');
+    });
+  });
+}
+
+function largestRewrite(statements: PlannedStatement[], stats: Stats): DryRunResult['largestRewrite'] {
+  let largest: DryRunResult['largestRewrite'];
+  for (const table of statements.flatMap((s) => s.rewrites)) {
+    const rows = stats.get(table)?.rows ?? 0;
+    if (!largest || rows > largest.rows) largest = { table, rows };
   }
+  return largest;
 }
-
-/** Locks held after the statement that were not held before it, strongest first. */
-function newLocks(before: Captured, after: Captured): { relation: string; mode: string }[] {
-  const held = new Set(before.locks.map((l) => `${l.oid}/${l.mode}`));
-  return after.locks
-    .filter((l) => !held.has(`${l.oid}/${l.mode}`))
-    .sort((a, b) => LOCK_MODES.indexOf(a.mode) - LOCK_MODES.indexOf(b.mode) || a.relation.localeCompare(b.relation))
-    .map((l) => ({ relation: l.relation, mode: sqlMode(l.mode) }));
-}
-
-/** Tables that existed before the statement and whose storage it replaced. */
-function rewritten(before: Captured, after: Captured): Captured['tables'] {
-  const filenodes = new Map(before.tables.map((t) => [t.oid, t.filenode]));
-  return after.tables.filter((t) => filenodes.has(t.oid) && filenodes.get(t.oid) !== t.filenode);
-}
-
-const elapsed = (started: number) => Math.round((performance.now() - started) * 100) / 100;

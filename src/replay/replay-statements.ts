@@ -24,8 +24,12 @@ export interface ReplayStatement {
  */
 export async function replayStatements(definition: ReplayDefinition, from: string, into: string): Promise<ReplayStatement[]> {
   const statements: ParsedStatement[] = await parseDdl(definition.ddl);
-  const schemaName = new RegExp(`"?\\b${from}\\b"?`, 'gi');
   return statements
     .filter((s) => !SKIPPED.has(s.kind) && s.kind !== 'CreateExtensionStmt')
-    .map((s) => ({ ordinal: s.ordinal, sql: s.text.replace(schemaName, into) }));
+    .map((s) => ({ ordinal: s.ordinal, sql: inScratch(s.text, from, into) }));
+}
+
+/** A statement's text with the tenant's schema name (`from`, quoted or not, in any case) made the scratch schema's. */
+export function inScratch(text: string, from: string, into: string): string {
+  return text.replace(new RegExp(`"?\\b${from}\\b"?`, 'gi'), into);
 }

@@ -9,7 +9,7 @@ import { PG_POOL } from '../database/pg-pool.js';
 import { SQLSTATES } from '../database/sqlstates.js';
 import { tenantSchemaName } from '../ddl/tenant-schema-name.js';
 import { type ReplayDefinition, type ReplayStatement, replayStatements } from './replay-statements.js';
-import { REPLAY_SLOTS, replaySlot, TAKE_SLOT_SQL } from './replay.sql.js';
+import { HISTORY_SQL, REPLAY_SLOTS, replaySlot, TAKE_SLOT_SQL } from './replay.sql.js';
 
 /** A tenant's applied definitions, in version order, to be replayed. */
 export interface ReplayHistory {
@@ -57,6 +57,11 @@ export class ReplayService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly sessions: ApplySessions,
   ) {}
+
+  /** A tenant's definitions of versions 1..`version` (immutable once stored), to replay. */
+  async historyOf(tenantId: string, version: number): Promise<ReplayHistory> {
+    return { tenantId, definitions: (await this.pool.query<ReplayDefinition>(HISTORY_SQL, [tenantId, version])).rows };
+  }
 
   async replay<T>(history: ReplayHistory, inside: (scratch: Scratch) => Promise<T>): Promise<T> {
     const holder = new LockHolder(await this.pool.connect());
