@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { drift } from './drift.js';
+import { dryrun } from './dryrun.js';
 import { fanout } from './fanout.js';
 import { history } from './history.js';
 import { purge } from './purge.js';
@@ -8,8 +9,8 @@ import { rollout } from './rollout.js';
 import { trusted } from './trusted.js';
 import { machineInfo, ROOT, type Row } from './support.js';
 
-/** `npm run bench -- [drift] [fanout] [history] [purge] [rollout] [trusted]`: the named benchmarks, all by default. */
-const BENCHMARKS: Record<string, () => Promise<{ rows: Row[]; result: unknown }>> = { drift, fanout, history, purge, rollout, trusted };
+/** `npm run bench -- [drift] [dryrun] [fanout] [history] [purge] [rollout] [trusted]`: the named benchmarks, all by default. */
+const BENCHMARKS: Record<string, () => Promise<{ rows: Row[]; result: unknown }>> = { drift, dryrun, fanout, history, purge, rollout, trusted };
 
 function table(rows: Row[]): string {
   const header: Row = { benchmark: 'benchmark', service: 'service', baseline: 'baseline', ratio: 'ratio', target: 'target', ok: 'met' };
