@@ -12,6 +12,7 @@ import { Migration20261130300000_trusted_sessions } from './Migration20261130300
 import { Migration20261207000000_trusted_as_written } from './Migration20261207000000_trusted_as_written.js';
 import { Migration20261207100000_functions_as_source } from './Migration20261207100000_functions_as_source.js';
 import { Migration20261208000000_drift } from './Migration20261208000000_drift.js';
+import { Migration20261208100000_wave_counts } from './Migration20261208100000_wave_counts.js';
 
 /** Every migration, in order. Listed explicitly so the built service and the tests run the same set. */
 export const migrationsList: MigrationObject[] = [
@@ -28,4 +29,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261207000000_trusted_as_written', class: Migration20261207000000_trusted_as_written },
   { name: 'Migration20261207100000_functions_as_source', class: Migration20261207100000_functions_as_source },
   { name: 'Migration20261208000000_drift', class: Migration20261208000000_drift },
+  { name: 'Migration20261208100000_wave_counts', class: Migration20261208100000_wave_counts },
 ];

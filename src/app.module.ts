@@ -38,6 +38,7 @@ export class AppModule {
     const schemaApply = SchemaApplyModule.forRoot(config);
     const dryRun = DryRunModule.forRoot(config);
     const drift = DriftModule.forRoot(config);
+    const rollouts = RolloutsModule.forRoot(config, { schemaApply, dryRun, drift });
     return {
       module: AppModule,
       imports: [
@@ -55,10 +56,10 @@ export class AppModule {
         schemaApply,
         dryRun,
         drift,
-        RolloutsModule.forRoot(config, { schemaApply, dryRun, drift }),
+        rollouts,
         RetentionModule.forRoot(config),
         ...(http ? [HealthModule, MetricsModule] : []),
-        ...(api ? [AuthModule, TenantSchemasModule, AuditRoutesModule, FleetModule.forRoot(drift), BoardModule.forRoot()] : []),
+        ...(api ? [AuthModule, TenantSchemasModule, AuditRoutesModule, FleetModule.forRoot({ drift, rollouts }), BoardModule.forRoot()] : []),
       ],
       providers: api
         ? [

@@ -28,11 +28,14 @@ const RELEASED: [string, string][] = [
   ['migrations/Migration20261207000000_trusted_as_written.ts', '88c1d910fa50e941653831c033e69b864c5078764f39ba9b0091ddbc7cbba16d'],
   ['migrations/Migration20261207100000_functions_as_source.ts', '6d79494992ad400ae032e9e91fff721ac42a9a20f9b98eb49cfc4bd6d63c0578'],
   ['migrations/Migration20261208000000_drift.ts', '35cfdb6f516445912499162689ed4e77a58a6c0680bb17a1877cf87085dfbe22'],
+  ['migrations/Migration20261208100000_wave_counts.ts', '8778263bc5a0e88a7a2f1d8d07f4e436c769415581ef5050c9968a037dcfefa4'],
   ['db/history/Migration20261207000000_trusted_as_written/bss_gate.check_session.sql', '0fc2859c7a27f21796efadad7fcb9c5d22c12abd932185fa563d952b1c500d45'],
   ['db/history/Migration20261207000000_trusted_as_written/bss_gate.finish_attempt.sql', '941490a27e636b7eceadbc1c0f46e0c8f7eaa48164795d12321c8c6bdac2c930'],
   ['db/history/Migration20261207000000_trusted_as_written/business_store_service.close_tenant_session.sql', '3ff0c37c7989a6f73c839c5f307facef9b6bb14861c439babe3ed63bae899306'],
   ['db/history/Migration20261207000000_trusted_as_written/business_store_service.open_tenant_session.sql', '02c7e8adf52b538e070d62d7b93bb9fd0b4acdad5b6bb6da4e5d879c94c1c6b6'],
   ['db/history/Migration20261208000000_drift/business_store_service.install_extension.sql', '2fb331ebdde48c5e9cfc52f553ae4637d0fa922d27e40b477c3ac91d22e15c8d'],
+  ['db/history/Migration20261208100000_wave_counts/business_store_service.rollout_tenants_count.sql', '6d84f7c082deea87fdfc7e4febfd7a30d204293d6319f6ffb8999df2193b59f5'],
+  ['db/history/Migration20261208100000_wave_counts/business_store_service.rollout_tenants_count_insert.sql', '024375ca1be1019a5a6179c99717727bd64e477ed5fa9d20d2d711e8071e4d58'],
 ];
 
 /** The last migration of the previous release (what main held before this round's migrations). */

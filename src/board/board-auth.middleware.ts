@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { tokenFromBasic } from '../auth/basic-auth.js';
 import type { TokenRegistry } from '../auth/token-registry.js';
 
 /**
@@ -7,10 +8,7 @@ import type { TokenRegistry } from '../auth/token-registry.js';
  */
 export function boardAuth(tokens: TokenRegistry) {
   return (req: Request, res: Response, next: NextFunction) => {
-    const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(req.headers.authorization ?? '');
-    const decoded = match ? Buffer.from(match[1], 'base64').toString('utf8') : '';
-    const colon = decoded.indexOf(':');
-    const token = colon > 0 ? tokens.byNameAndSecret(decoded.slice(0, colon), decoded.slice(colon + 1)) : undefined;
+    const token = tokenFromBasic(req.headers.authorization, tokens);
     if (!token) {
       res.setHeader('WWW-Authenticate', 'Basic realm="bss-queues", charset="UTF-8"');
       res.status(401).json({ statusCode: 401, error: 'Unauthorized', message: 'Basic credentials of an API token are required' });

@@ -36,7 +36,7 @@ export class BoardModule {
             route: BOARD_ROUTE,
             adapter: ExpressAdapter,
             middleware: boardAuth(tokens),
-            boardOptions: { uiConfig: { boardTitle: 'BSS queues' } },
+            boardOptions: { uiConfig: { boardTitle: 'BSS queues', miscLinks: [{ text: 'Fleet page', url: '/admin/fleet' }] } },
           }),
         }),
         BullBoardModule.forFeature(

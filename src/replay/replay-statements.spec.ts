@@ -13,12 +13,20 @@ describe('replayStatements', () => {
     expect(statements.map((s) => s.sql)).toEqual([`CREATE TABLE ${into}.a (id int)`, `CREATE INDEX a_idx ON ${into}.a (id)`, `ALTER TABLE ${into}.a ADD b text`]);
   });
 
-  it('leaves out CREATE EXTENSION and VACUUM, keeping the other statements and their ordinals', async () => {
+  it('leaves out CREATE EXTENSION, row changes and VACUUM, keeping the other statements and their ordinals', async () => {
     const statements = await replayStatements(
-      { version: 2, policy: 'trusted', transactional: false, ddl: 'CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE INDEX CONCURRENTLY a_idx ON a (b); VACUUM a' },
+      {
+        version: 2,
+        policy: 'trusted',
+        transactional: false,
+        ddl: "CREATE EXTENSION IF NOT EXISTS pg_trgm; INSERT INTO a SELECT g FROM generate_series(1, 1000000) g; CREATE INDEX CONCURRENTLY a_idx ON a (b); UPDATE a SET b = 1; DELETE FROM a; VACUUM a; SELECT setval('a_id_seq', 10)",
+      },
       from,
       into,
     );
-    expect(statements).toEqual([{ ordinal: 2, sql: 'CREATE INDEX CONCURRENTLY a_idx ON a (b)' }]);
+    expect(statements).toEqual([
+      { ordinal: 3, sql: 'CREATE INDEX CONCURRENTLY a_idx ON a (b)' },
+      { ordinal: 7, sql: "SELECT setval('a_id_seq', 10)" },
+    ]);
   });
 });

@@ -9,6 +9,15 @@ import { DryRunService } from '../dry-run/dry-run.service.js';
 import { type Rollout, type RolloutRequest, RolloutsService } from './rollouts.service.js';
 import { ROLLOUT_JOB, type RolloutJobData, ROLLOUTS_QUEUE } from './rollouts.queue.js';
 
+export const ROLLOUT_ACTIONS = ['pause', 'resume', 'cancel', 'retry-failed'] as const;
+export type RolloutAction = (typeof ROLLOUT_ACTIONS)[number];
+const ACTIONS: Record<RolloutAction, (rollouts: RolloutsService, id: string) => Promise<{ rollout: Rollout; logLine: string }>> = {
+  pause: (r, id) => r.pause(id),
+  resume: (r, id) => r.resume(id),
+  cancel: (r, id) => r.cancel(id),
+  'retry-failed': (r, id) => r.retryFailed(id),
+};
+
 /**
  * Owns the rollouts queue: each rollout is one job (id = rollout id) that drives it. Every
  * enqueue, wake-up and log line of a rollout job goes through here.
@@ -62,6 +71,16 @@ export class RolloutJobs {
     } catch (error) {
       this.logger.warn({ msg: `could not reach the rollout job: ${(error as Error).message}`, rollout_id: rolloutId });
     }
+  }
+
+  /**
+   * An operator's action on a rollout (from the API or the fleet page): the change, committed,
+   * then its line in the job's log and the job woken to act on it. 409 when the status forbids it.
+   */
+  async act(action: RolloutAction, rolloutId: string): Promise<Rollout> {
+    const { rollout, logLine } = await ACTIONS[action](this.rollouts, rolloutId);
+    await this.acted(rolloutId, logLine);
+    return rollout;
   }
 
   /** Brings a waiting (delayed) rollout job forward: something it waits for has happened. */

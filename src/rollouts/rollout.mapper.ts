@@ -33,6 +33,12 @@ export interface WaveRow {
   wave_index: number;
   size: number;
   status: 'pending' | 'running' | 'done';
+  /** Its tenants by status, kept by the same triggers as the rollout's counts. */
+  queued?: number;
+  running?: number;
+  success?: number;
+  failed?: number;
+  skipped?: number;
 }
 
 export type RolloutCounts = Pick<RolloutRow, 'total' | 'queued' | 'running' | 'success' | 'failed' | 'skipped'>;

@@ -9,7 +9,7 @@ import { RolloutListQueryDto, RolloutTenantsQueryDto } from './dto/rollout-query
 import { RolloutPageResponse, RolloutResponse, RolloutTenantPageResponse } from './dto/rollout.response.js';
 import { decodeTenantCursor, encodeTenantCursor } from './rollout-cursor.js';
 import { toRolloutJson } from './rollout.mapper.js';
-import { RolloutJobs } from './rollout-jobs.service.js';
+import { type RolloutAction, RolloutJobs } from './rollout-jobs.service.js';
 import { RolloutsService, type TenantItem } from './rollouts.service.js';
 
 const ACTIONS = {
@@ -101,7 +101,7 @@ export class RolloutsController {
   @ApiOkResponse({ type: RolloutResponse })
   @ApiErrorResponses([400, 404, 409], { 409: 'The rollout is not running' })
   pause(@UuidParam('rollout_id') rolloutId: string) {
-    return this.act(this.rollouts.pause(rolloutId));
+    return this.act('pause', rolloutId);
   }
 
   @Post(':rollout_id/resume')
@@ -113,7 +113,7 @@ export class RolloutsController {
   @ApiOkResponse({ type: RolloutResponse })
   @ApiErrorResponses([400, 404, 409], { 409: 'The rollout is not paused' })
   resume(@UuidParam('rollout_id') rolloutId: string) {
-    return this.act(this.rollouts.resume(rolloutId));
+    return this.act('resume', rolloutId);
   }
 
   @Post(':rollout_id/cancel')
@@ -125,7 +125,7 @@ export class RolloutsController {
   @ApiOkResponse({ type: RolloutResponse })
   @ApiErrorResponses([400, 404, 409], { 409: 'The rollout is completed or cancelled' })
   cancel(@UuidParam('rollout_id') rolloutId: string) {
-    return this.act(this.rollouts.cancel(rolloutId));
+    return this.act('cancel', rolloutId);
   }
 
   @Post(':rollout_id/retry-failed')
@@ -137,13 +137,11 @@ export class RolloutsController {
   @ApiOkResponse({ type: RolloutResponse })
   @ApiErrorResponses([400, 404, 409], { 409: 'The rollout is cancelled, or has no failed tenant' })
   retryFailed(@UuidParam('rollout_id') rolloutId: string) {
-    return this.act(this.rollouts.retryFailed(rolloutId));
+    return this.act('retry-failed', rolloutId);
   }
 
-  /** After an action: its line in the rollout job's log, and the job woken to act on it. */
-  private async act(action: Promise<{ rollout: { row: Parameters<typeof toRolloutJson>[0]; waves: Parameters<typeof toRolloutJson>[1] }; logLine: string }>) {
-    const { rollout, logLine } = await action;
-    await this.jobs.acted(rollout.row.rollout_id, logLine);
+  private async act(action: RolloutAction, rolloutId: string) {
+    const rollout = await this.jobs.act(action, rolloutId);
     return toRolloutJson(rollout.row, rollout.waves);
   }
 }

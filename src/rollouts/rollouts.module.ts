@@ -46,7 +46,7 @@ export class RolloutsModule {
             ]
           : []),
       ],
-      exports: [RolloutsService],
+      exports: [RolloutsService, RolloutJobs],
     };
   }
 

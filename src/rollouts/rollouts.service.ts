@@ -223,7 +223,8 @@ export class RolloutsService {
 
   private async wavesOf(rolloutIds: string[]): Promise<Map<string, WaveRow[]>> {
     const { rows } = await this.pool.query<WaveRow & { rollout_id: string }>(
-      'SELECT rollout_id, wave_index, size, status FROM business_store_service.rollout_waves WHERE rollout_id = ANY($1::uuid[]) ORDER BY rollout_id, wave_index',
+      `SELECT rollout_id, wave_index, size, status, queued, running, success, failed, skipped
+       FROM business_store_service.rollout_waves WHERE rollout_id = ANY($1::uuid[]) ORDER BY rollout_id, wave_index`,
       [rolloutIds],
     );
     const byRollout = new Map<string, WaveRow[]>();

@@ -23,7 +23,8 @@ const ROLLOUT_COLUMNS = `r.rollout_id, r.status, r.reason, r.target_version, r.a
 export const ROLLOUT_SQL = `SELECT ${ROLLOUT_COLUMNS} FROM ${S}.rollouts r WHERE r.rollout_id = $1`;
 export const LOCK_ROLLOUT_SQL = `${ROLLOUT_SQL} FOR UPDATE`;
 
-export const WAVES_SQL = `SELECT wave_index, size, status FROM ${S}.rollout_waves WHERE rollout_id = $1 ORDER BY wave_index`;
+export const WAVES_SQL = `
+SELECT wave_index, size, status, queued, running, success, failed, skipped FROM ${S}.rollout_waves WHERE rollout_id = $1 ORDER BY wave_index`;
 
 /** Newest first, by (created_at, rollout_id); `$2` status or null, `$3`/`$4` the cursor or nulls. */
 export const LIST_ROLLOUTS_SQL = `
