@@ -73,7 +73,7 @@ export class ReplayService {
           session = await TrustedSession.open(holder, this.sessions, { tenantId: slot, schema: tenantSchemaName(slot) });
         } catch (error) {
           // The scratch tenant's last session is still ending (its process died): take another.
-          if ((error as { code?: string }).code !== SQLSTATES.EARLIER_SESSION_RUNNING) throw error;
+          if ((error as { code?: string }).code !== SQLSTATES.EARLIER_SESSION_RUNNING || Date.now() > deadline) throw error;
           await holder.client.query(holder.releaseSql());
           holder.released();
           continue;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional } from 'class-validator';
+import { PageQueryDto } from '../../common/page-query.dto.js';
 
 /** At most this many tenants named in one check (omit tenant_ids to check every tenant). */
 export const MAX_CHECK_TENANTS = 100_000;
@@ -15,25 +15,11 @@ export class CreateDriftCheckDto {
   tenant_ids?: unknown[];
 }
 
-export class DriftCheckTenantsQueryDto {
+export class DriftCheckTenantsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ type: String, enum: CHECK_TENANT_STATUSES })
   @IsOptional()
   @IsIn(CHECK_TENANT_STATUSES, { message: `status must be one of ${CHECK_TENANT_STATUSES.join(', ')}` })
   status?: (typeof CHECK_TENANT_STATUSES)[number];
-
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @Min(1, { message: 'limit must be at least 1' })
-  @Max(500, { message: 'limit must be at most 500' })
-  @IsInt({ message: 'limit must be an integer' })
-  limit: number = 50;
-
-  @ApiPropertyOptional({ type: String, maxLength: 200, description: 'The `next_cursor` of the previous page (opaque)' })
-  @IsOptional()
-  @MaxLength(200, { message: 'cursor is not a next_cursor returned by this API' })
-  @IsString({ message: 'cursor must be a string' })
-  cursor?: string;
 }
 
 @ApiSchema({ name: 'DriftDifference', description: 'An object whose definition is not what the versions made it' })

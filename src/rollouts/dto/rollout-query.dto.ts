@@ -1,23 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
+import { PageQueryDto } from '../../common/page-query.dto.js';
 import { ROLLOUT_STATUSES, ROLLOUT_TENANT_STATUSES, type RolloutStatus, type RolloutTenantStatus } from '../rollout.mapper.js';
-
-class PageQueryDto {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 50 })
-  @IsOptional()
-  @Type(() => Number)
-  @Min(1, { message: 'limit must be at least 1' })
-  @Max(500, { message: 'limit must be at most 500' })
-  @IsInt({ message: 'limit must be an integer' })
-  limit: number = 50;
-
-  @ApiPropertyOptional({ type: String, maxLength: 200, description: 'The `next_cursor` of the previous page (opaque)' })
-  @IsOptional()
-  @MaxLength(200, { message: 'cursor is not a next_cursor returned by this API' })
-  @IsString({ message: 'cursor must be a string' })
-  cursor?: string;
-}
 
 export class RolloutListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ type: String, enum: ROLLOUT_STATUSES })
