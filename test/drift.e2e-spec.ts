@@ -317,6 +317,25 @@ describe('drift (docs/contract.md §11)', () => {
     expect(await drift(tenantId)).toMatchObject({ current_version: 3, status: 'in_sync', differences: [] });
   }, 90_000);
 
+  it('replays a concurrent index build without CONCURRENTLY: a transaction holding an old snapshot does not hold the check up', async () => {
+    const tenantId = randomUUID();
+    await define(
+      [tenantId],
+      [{ ddl: 'CREATE TABLE visits (id bigint, seen_at timestamptz)' }, { ddl: 'CREATE INDEX CONCURRENTLY visits_seen_idx ON visits (seen_at)', policy: 'trusted', transactional: false }],
+    );
+    await bringTo([tenantId], 2);
+    // A concurrent build waits for every transaction of the database whose snapshot is older than its own.
+    const holder = await db.connect();
+    try {
+      await holder.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+      await holder.query('SELECT count(*) FROM business_store_service.tenant_schemas');
+      expect(await drift(tenantId)).toMatchObject({ current_version: 2, status: 'in_sync', differences: [] });
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+  }, 60_000);
+
   it('answers 404 for a tenant without a definition, 400 for bad input, and in_sync for a tenant at version 0', async () => {
     await http().get(`/v1/tenants/${randomUUID()}/drift`).set(bearer(TOKENS.reader)).expect(404);
     expect((await http().get('/v1/tenants/nope/drift').set(bearer(TOKENS.reader)).expect(400)).body).toMatchObject({ message: "tenant_id must be a UUID, got 'nope'" });

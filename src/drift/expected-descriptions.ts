@@ -72,7 +72,7 @@ export class ExpectedDescriptions {
     } catch (error) {
       // A lost connection is tried again by the caller; a definition that fails on replay stays failing.
       if (!(error instanceof ReplayError)) throw error;
-      const unknown = new ExpectedUnknownError(`its expected schema could not be computed: ${error.message}`);
+      const unknown = new ExpectedUnknownError(`cannot be checked for drift: ${error.message}`);
       this.failed.set(key, { error: unknown, until: Date.now() + FAILURE_TTL_MS });
       throw unknown;
     }

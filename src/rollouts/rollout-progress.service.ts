@@ -252,7 +252,7 @@ class Pass {
     for (const d of await this.drift.check(tenantIds)) {
       if (d.status === 'drifted') drifted.set(d.tenant_id, `drifted: ${summarizeDifferences(d.differences)}`);
       // An apply in progress is followed instead; a tenant whose versions cannot be replayed is not what they say either.
-      else if (d.skipped === 'expected_unknown') drifted.set(d.tenant_id, `drift could not be checked: ${d.details}`);
+      else if (d.skipped === 'expected_unknown') drifted.set(d.tenant_id, d.details ?? 'cannot be checked for drift');
     }
     return drifted;
   }
