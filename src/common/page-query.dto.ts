@@ -2,9 +2,9 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
-/** `limit` and `cursor` of a paged list (rollouts, their tenants, a drift check's tenants). */
+/** `limit` and `cursor` of a paged list (a tenant's history, rollouts, their tenants, a drift check's tenants). */
 export class PageQueryDto {
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 500, default: 50, description: 'Items per page' })
   @IsOptional()
   @Type(() => Number)
   @Min(1, { message: 'limit must be at least 1' })
