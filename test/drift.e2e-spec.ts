@@ -336,6 +336,21 @@ describe('drift (docs/contract.md §11)', () => {
     }
   }, 60_000);
 
+  it('replays each version on a clean session, as it was applied: what one version left in the session does not reach the next', async () => {
+    const tenantId = randomUUID();
+    await define(
+      [tenantId],
+      [
+        { ddl: 'CREATE TABLE notes (id bigint);\nCREATE TEMP TABLE scratch (id int);\nSET default_transaction_read_only = on;\nSELECT pg_advisory_lock(42)', policy: 'trusted' },
+        { ddl: 'ALTER TABLE notes ADD COLUMN body text;\nCREATE TABLE scratch (id int)', policy: 'trusted' },
+      ],
+    );
+    await bringTo([tenantId], 2);
+    expect(await drift(tenantId)).toMatchObject({ current_version: 2, status: 'in_sync', differences: [] });
+    const check = await checkUntilDone({ tenant_ids: [tenantId] });
+    expect(check.counts).toEqual({ total: 1, in_sync: 1, drifted: 0, skipped: 0 });
+  }, 60_000);
+
   it('answers 404 for a tenant without a definition, 400 for bad input, and in_sync for a tenant at version 0', async () => {
     await http().get(`/v1/tenants/${randomUUID()}/drift`).set(bearer(TOKENS.reader)).expect(404);
     expect((await http().get('/v1/tenants/nope/drift').set(bearer(TOKENS.reader)).expect(400)).body).toMatchObject({ message: "tenant_id must be a UUID, got 'nope'" });

@@ -77,6 +77,27 @@ describe('the apply session under SCRAM authentication', () => {
     }
   });
 
+  it('opens sessions side by side while the roles of dead sessions are swept: each dead role is dropped once', async () => {
+    const hex = (await admin.query<{ hex: string }>('SELECT to_hex(oid::bigint) AS hex FROM pg_database WHERE datname = current_database()')).rows[0].hex;
+    const dead = Array.from({ length: 20 }, (_, i) => `bss_session_${hex}_${i.toString(16).padStart(16, '0')}`);
+    for (const role of dead) await admin.query(`CREATE ROLE ${role} LOGIN NOINHERIT VALID UNTIL '2000-01-01'`);
+    const services = Array.from({ length: 6 }, () => new pg.Client({ connectionString: server.url('bss', runtime.role, runtime.password) }));
+    await Promise.all(services.map((c) => c.connect()));
+    try {
+      const opened = await Promise.allSettled(
+        services.map(async (c) => (await c.query<{ role: string }>(`SELECT ${S}.open_apply_session($1) AS role`, [tenantSessionSecret().verifier])).rows[0].role),
+      );
+      expect(opened.filter((o) => o.status === 'rejected')).toEqual([]);
+      const roles = opened.map((o) => (o as PromiseFulfilledResult<string>).value);
+      // Whatever a sweep left to one running beside it, the next session's sweep drops.
+      roles.push((await services[0].query<{ role: string }>(`SELECT ${S}.open_apply_session($1) AS role`, [tenantSessionSecret().verifier])).rows[0].role);
+      expect((await admin.query('SELECT rolname FROM pg_roles WHERE rolname = ANY ($1)', [dead])).rows).toEqual([]);
+      for (const role of roles) await services[0].query(`SELECT ${S}.close_apply_session($1, true)`, [role]);
+    } finally {
+      await Promise.all(services.map((c) => c.end()));
+    }
+  });
+
   it("applies a trusted version through the service, in an apply session acting as the tenant's role", async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;

@@ -15,16 +15,20 @@ BEGIN
     RAISE EXCEPTION 'an apply session needs a SCRAM-SHA-256 verifier with a 16-byte salt' USING ERRCODE = '22023';
   END IF;
   -- Its password was valid for a minute only, and no backend is logged in as it: its process is gone.
-  FOR v_dead IN SELECT r.rolname FROM pg_roles r
-                WHERE r.rolname LIKE 'bss\_session\_%' AND business_store_service.is_apply_session(r.rolname)
-                  AND r.rolvaliduntil < now()
-                  AND NOT EXISTS (SELECT 1 FROM pg_stat_get_activity(NULL) a WHERE a.usesysid = r.oid) LOOP
-    BEGIN
-      EXECUTE format('DROP ROLE %I', v_dead.rolname);
-    EXCEPTION WHEN dependent_objects_still_exist THEN
-      NULL; -- it owns something (a large object, say): kept, and it can never log in again
-    END;
-  END LOOP;
+  -- One sweep at a time: two DROP ROLEs of one role collide ("tuple concurrently deleted"), so a
+  -- session opened during another's sweep leaves the dead to it.
+  IF pg_try_advisory_xact_lock(hashtextextended('bss:session-sweep', 0)) THEN
+    FOR v_dead IN SELECT r.rolname FROM pg_roles r
+                  WHERE r.rolname LIKE 'bss\_session\_%' AND business_store_service.is_apply_session(r.rolname)
+                    AND r.rolvaliduntil < now()
+                    AND NOT EXISTS (SELECT 1 FROM pg_stat_get_activity(NULL) a WHERE a.usesysid = r.oid) LOOP
+      BEGIN
+        EXECUTE format('DROP ROLE %I', v_dead.rolname);
+      EXCEPTION WHEN dependent_objects_still_exist THEN
+        NULL; -- it owns something (a large object, say): kept, and it can never log in again
+      END;
+    END LOOP;
+  END IF;
   EXECUTE format('CREATE ROLE %I LOGIN NOINHERIT CONNECTION LIMIT 1 PASSWORD %L VALID UNTIL %L',
                  v_role, p_verifier, (now() + interval '1 minute')::text);
   RETURN v_role;

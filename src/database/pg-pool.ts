@@ -13,7 +13,8 @@ const poolProvider: Provider = {
   useFactory: (config: AppConfig) => {
     const pool = new pg.Pool({
       connectionString: config.databaseUrl,
-      // One per concurrent apply, plus room for the API and the reconciler.
+      // One per concurrent apply, and room for the replays (REPLAYS_AT_ONCE, 4), the API and the reconciler:
+      // an apply or replay holding one may need a second to open an apply session.
       max: config.workerConcurrency + 6,
       application_name: `bss-${config.role}`,
       keepAlive: true,

@@ -1,8 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type pg from 'pg';
 import { ApplySessions } from '../apply/apply-sessions.js';
-import { beginSql, lendTenantSql, stepwiseSettingsSql, tenantSessionSql, trustedSettingsSql } from '../apply/apply.sql.js';
+import { beginSql, lendTenantSql, RESET_APPLY_SESSION_SQL, stepwiseSettingsSql, tenantSessionSql, trustedSettingsSql } from '../apply/apply.sql.js';
 import { LockHolder, TrustedSession } from '../apply/ddl-session.js';
+import { Turns } from '../common/turns.js';
 import type { AppConfig } from '../config/app-config.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import { PG_POOL } from '../database/pg-pool.js';
@@ -37,6 +38,8 @@ export class ReplayError extends Error {
   }
 }
 
+/** Replays one process runs at once: with the applies' WORKER_CONCURRENCY, within the pool's WORKER_CONCURRENCY + 6. */
+const REPLAYS_AT_ONCE = 4;
 /** How long a replay waits for a free scratch schema before giving up. */
 const SLOT_WAIT_MS = 60_000;
 const SLOT_POLL_MS = 50;
@@ -52,6 +55,13 @@ const SLOT_POLL_MS = 50;
  */
 @Injectable()
 export class ReplayService {
+  /**
+   * A replay holds a pool connection while opening an apply session may need another: a fleet
+   * check of many distinct histories must not take them all (src/database/pg-pool.ts).
+   */
+  private readonly turns = new Turns(REPLAYS_AT_ONCE);
+  private readonly logger = new Logger(ReplayService.name);
+
   constructor(
     @Inject(PG_POOL) private readonly pool: pg.Pool,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -64,6 +74,10 @@ export class ReplayService {
   }
 
   async replay<T>(history: ReplayHistory, inside: (scratch: Scratch) => Promise<T>): Promise<T> {
+    return this.turns.run(() => this.replayInTurn(history, inside));
+  }
+
+  private async replayInTurn<T>(history: ReplayHistory, inside: (scratch: Scratch) => Promise<T>): Promise<T> {
     const holder = new LockHolder(await this.pool.connect());
     try {
       for (const deadline = Date.now() + SLOT_WAIT_MS; ; ) {
@@ -106,10 +120,16 @@ export class ReplayService {
         const statements = await replayStatements(definition, from, schema);
         if (definition.transactional) await this.inOneTransaction(client, definition, statements, schema, role);
         else await this.stepwise(client, definition, statements, schema, role);
+        // Each version was applied on a clean session: what one left (settings such as
+        // default_transaction_read_only, temporary objects, locks) must not reach the next.
+        await client.query(RESET_APPLY_SESSION_SQL);
       }
       return await inside({ client, schema, role });
     } finally {
-      await this.clear(client, role);
+      // Not the replay's outcome: what is left is cleared by the next replay in this scratch schema.
+      await this.clear(client, role).catch((error: unknown) => {
+        this.logger.warn(`scratch tenant ${slot} not cleared after a replay: ${(error as Error).message}`);
+      });
     }
   }
 
@@ -144,7 +164,7 @@ export class ReplayService {
 
   /** Everything the scratch tenant's role owns goes, its schema too (lend_tenant makes it again). */
   private async clear(client: pg.ClientBase, role: string): Promise<void> {
-    await client.query(`ROLLBACK; SET ROLE ${role}; DROP OWNED BY ${role}; RESET ROLE`);
+    await client.query(`${RESET_APPLY_SESSION_SQL}; SET ROLE ${role}; DROP OWNED BY ${role}; RESET ROLE`);
   }
 
   /** A scratch tenant no other replay holds (its tenant lock, at session level on the holder). */
