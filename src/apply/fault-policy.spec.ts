@@ -27,6 +27,13 @@ describe('which faults are retried', () => {
     }
   });
 
+  it("retries a catalog row changed under the preparation of the tenant's role, and nothing else of XX000", () => {
+    expect(isTransient(sqlError('XX000', 'tuple concurrently deleted'), { at: 'enter' })).toBe(true);
+    expect(isTransient(sqlError('XX000', 'tuple concurrently updated'), { at: 'enter' })).toBe(true);
+    expect(isTransient(sqlError('XX000', 'tuple concurrently updated'), atStatement)).toBe(false);
+    expect(isTransient(sqlError('XX000', 'cache lookup failed for relation 1'), { at: 'enter' })).toBe(false);
+  });
+
   it('retries a lost connection (an error that is not PostgreSQL answering)', () => {
     expect(judgeFault(atStatement, new Error('Connection terminated unexpectedly'), context)).toEqual({ retry: true });
   });

@@ -31,6 +31,7 @@ export interface TryContext {
 const TRANSIENT_SQLSTATES = new Set(['40001', '40P01', '55P03', '57P01', '57P02', '57P03', '57P04', '58000', '58030']);
 const TRANSIENT_CLASSES = ['08', '53'];
 const QUERY_CANCELED = '57014';
+const INTERNAL_ERROR = 'XX000';
 
 export function isSqlError(error: unknown): error is pg.DatabaseError {
   return error instanceof pg.DatabaseError;
@@ -41,6 +42,8 @@ export function isTransient(error: unknown, step: ApplyStep): boolean {
   if (!isSqlError(error)) return true;
   const code = error.code ?? '';
   if (code === QUERY_CANCELED) return step.at !== 'statement';
+  // Preparing the tenant's role collided with another transaction's change of the same catalog row.
+  if (code === INTERNAL_ERROR && step.at === 'enter' && /^tuple concurrently (updated|deleted)/.test(error.message)) return true;
   return TRANSIENT_SQLSTATES.has(code) || TRANSIENT_CLASSES.some((c) => code.startsWith(c));
 }
 
