@@ -1,5 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-import { loadSources, sqlStatements } from '../src/database/sql-source.js';
+import { sqlStatements } from '../src/database/sql-source.js';
 
 const S = 'business_store_service';
 const LOADED = [
@@ -37,19 +37,17 @@ export class Migration20261207000000_trusted_as_written extends Migration {
         END IF;
         EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO %I', current_database(), v_group);
       END $$`);
-    // No tenant role of this database keeps a LOGIN left by an attempt's session whose process died mid-handshake.
+    // No tenant role keeps a LOGIN left by an attempt's session whose process died mid-handshake.
     this.addSql(`
       DO $$
       DECLARE v_role record;
       BEGIN
-        FOR v_role IN SELECT r.rolname FROM pg_roles r
-                      WHERE r.rolname LIKE 'bss\\_tenant\\_%\\_' || to_hex((SELECT oid FROM pg_database WHERE datname = current_database())::bigint)
-                        AND r.rolcanlogin LOOP
+        FOR v_role IN SELECT r.rolname FROM pg_roles r WHERE r.rolname LIKE 'bss\\_tenant\\_%' AND r.rolcanlogin LOOP
           EXECUTE format('ALTER ROLE %I NOLOGIN PASSWORD NULL', v_role.rolname);
         END LOOP;
       END $$`);
     this.addSql(`CREATE SCHEMA bss_catalog`);
-    for (const sql of await loadSources(LOADED)) this.addSql(sql);
+    for (const file of LOADED) for (const sql of await sqlStatements(file)) this.addSql(sql);
     this.addSql(`DROP FUNCTION ${S}.open_tenant_session(uuid, text)`);
     this.addSql(`DROP FUNCTION ${S}.close_tenant_session(uuid)`);
   }

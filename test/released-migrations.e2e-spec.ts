@@ -25,7 +25,7 @@ const RELEASED: [string, string][] = [
   ['migrations/Migration20261130050000_attempt_jobs.ts', '9b471b2a9d3d61da313369a96225e7fe62a50441e2489e477df6c8c61d0f5cc1'],
   ['migrations/Migration20261130100000_rollouts.ts', '6d24b971590b4623475adb7653abb5ef7deab34661b32931c3e3e4e54411edb1'],
   ['migrations/Migration20261130300000_trusted_sessions.ts', '5470927dad3ea04391f49d06ef621cb7197c9e4c281bbaaec99094eeff300657'],
-  ['migrations/Migration20261207000000_trusted_as_written.ts', '88c1d910fa50e941653831c033e69b864c5078764f39ba9b0091ddbc7cbba16d'],
+  ['migrations/Migration20261207000000_trusted_as_written.ts', 'f9952179c43f9d0d304ca9ea0a8f028aaac17b0d9dc6a578285eef0d6a26b273'],
   ['migrations/Migration20261207100000_functions_as_source.ts', '6d79494992ad400ae032e9e91fff721ac42a9a20f9b98eb49cfc4bd6d63c0578'],
   ['migrations/Migration20261208000000_drift.ts', '35cfdb6f516445912499162689ed4e77a58a6c0680bb17a1877cf87085dfbe22'],
   ['migrations/Migration20261208100000_wave_counts.ts', '8778263bc5a0e88a7a2f1d8d07f4e436c769415581ef5050c9968a037dcfefa4'],
